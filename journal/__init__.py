@@ -1,0 +1,53 @@
+"""Roadbook: a self-hosted learning journal for working through a roadmap."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from .config import load_config
+from .db import init_db
+from .extensions import csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: configuration, extensions, blueprints, templates and filters."""
+    instance = (test_config or {}).get("INSTANCE_PATH") or os.environ.get(
+        "JOURNAL_INSTANCE_PATH", str(ROOT / "instance")
+    )
+    app = Flask(
+        __name__,
+        instance_path=str(instance),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    load_config(app, test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    init_db(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please log in to see your journal."
+    login_manager.login_message_category = "info"
+
+    from . import models  # noqa: F401  (every model registered before first use)
+    from .auth.cli import cli as accounts_cli
+    from .auth.views import bp as auth_bp
+    from .core.views import bp as core_bp
+    from .core.views import register_error_pages
+    from .entries.views import bp as entries_bp
+    from .roadmap.views import bp as roadmap_bp
+    from .templating import register_templating
+
+    for blueprint in (core_bp, auth_bp, accounts_cli, entries_bp, roadmap_bp):
+        app.register_blueprint(blueprint)
+    register_error_pages(app)
+    register_templating(app)
+    return app

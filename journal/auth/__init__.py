@@ -1,0 +1,1 @@
+"""Accounts: the owner's first sign-up, log in and out, sessions and passwords."""

@@ -1,0 +1,179 @@
+"""Accounts and sessions, without a request."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import zoneinfo
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+
+from ..db import utcnow, write_transaction
+from ..extensions import db
+from ..roadmap.services import copy_default_roadmap
+from ..validation import ValidationError
+from .models import LoginSession, User
+from .passwords import hash_password, needs_rehash, password_problem, verify_password
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
+USERNAME_RULE = (
+    "Username must be 3 to 32 characters: letters, digits, dots, dashes or underscores, "
+    "starting with a letter or digit."
+)
+# A session's last-seen time is written at most this often, to keep reads read-only.
+TOUCH_EVERY = timedelta(minutes=5)
+
+
+def normalize_username(username: str) -> str:
+    return username.strip().lower()
+
+
+def user_count() -> int:
+    return db.session.scalar(select(func.count(User.id))) or 0
+
+
+def get_user_by_name(username: str) -> User | None:
+    return db.session.scalar(select(User).where(User.username == normalize_username(username)))
+
+
+def valid_timezone(name: str) -> bool:
+    return name in zoneinfo.available_timezones()
+
+
+def create_user(username: str, password: str, *, timezone: str = "UTC", is_owner=False) -> User:
+    """Create an account with its own copy of the default roadmap."""
+    username = normalize_username(username)
+    if not USERNAME_RE.match(username):
+        raise ValidationError.one("username", USERNAME_RULE)
+    problem = password_problem(password, username)
+    if problem:
+        raise ValidationError.one("password", problem)
+    if not valid_timezone(timezone):
+        timezone = "UTC"
+    password_hash = hash_password(password)
+    with write_transaction() as session:
+        if session.scalar(select(User.id).where(User.username == username)):
+            raise ValidationError.one("username", f"The username “{username}” is already taken.")
+        user = User(
+            username=username, password_hash=password_hash, timezone=timezone, is_owner=is_owner
+        )
+        session.add(user)
+        session.flush()
+        copy_default_roadmap(user)
+    return user
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """Return the user whose password this is, or None (same answer for unknown names)."""
+    user = get_user_by_name(username)
+    if user is None:
+        # Spend the same time as a real check, so response times do not reveal names.
+        verify_password(_DUMMY_HASH.get(), password)
+        return None
+    if not verify_password(user.password_hash, password):
+        return None
+    if needs_rehash(user.password_hash):
+        with write_transaction():
+            user.password_hash = hash_password(password)
+    return user
+
+
+def change_password(user: User, current: str, new: str, confirm: str) -> None:
+    """Replace the password and end every other session of the user."""
+    if not verify_password(user.password_hash, current):
+        raise ValidationError.one("current_password", "Current password is not correct.")
+    problem = password_problem(new, user.username)
+    if problem:
+        raise ValidationError.one("new_password", problem)
+    if new != confirm:
+        raise ValidationError.one("confirm_password", "The two new passwords do not match.")
+    password_hash = hash_password(new)
+    with write_transaction() as session:
+        user.password_hash = password_hash
+        session.execute(
+            delete(LoginSession).where(
+                LoginSession.user_id == user.id,
+                LoginSession.token_hash != _digest(user.session_token or ""),
+            )
+        )
+
+
+def update_settings(user: User, *, timezone: str) -> None:
+    if not valid_timezone(timezone):
+        raise ValidationError.one(
+            "timezone", "Time zone must be one from the list, such as Europe/Paris."
+        )
+    with write_transaction():
+        user.timezone = timezone
+
+
+def start_session(user: User, *, remember: bool) -> str:
+    """Record a new signed-in session and return its token (set on ``user`` too)."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    lifetime = (
+        timedelta(days=current_app.config["REMEMBER_DAYS"])
+        if remember
+        else timedelta(hours=current_app.config["SESSION_IDLE_HOURS"])
+    )
+    with write_transaction() as session:
+        session.add(
+            LoginSession(
+                token_hash=_digest(token),
+                user_id=user.id,
+                remember=remember,
+                created_at=now,
+                last_seen_at=now,
+                expires_at=now + lifetime,
+            )
+        )
+    user.session_token = token
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    """The user of a live session, or None when the session ended, expired or sat idle."""
+    row = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _digest(token)))
+    if row is None:
+        return None
+    now = utcnow()
+    idle_limit = timedelta(hours=current_app.config["SESSION_IDLE_HOURS"])
+    if row.expires_at <= now or (not row.remember and now - row.last_seen_at > idle_limit):
+        end_session(token)
+        return None
+    if now - row.last_seen_at > TOUCH_EVERY:
+        with write_transaction():
+            row.last_seen_at = now
+            if not row.remember:
+                row.expires_at = now + idle_limit
+    user = row.user
+    user.session_token = token
+    return user
+
+
+def end_session(token: str | None) -> None:
+    if not token:
+        return
+    with write_transaction() as session:
+        session.execute(delete(LoginSession).where(LoginSession.token_hash == _digest(token)))
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class _DummyHash:
+    """A hash of a random password, made once, for timing-safe failed logins."""
+
+    value: str | None = None
+
+    def get(self) -> str:
+        if self.value is None:
+            self.value = hash_password(secrets.token_urlsafe(16))
+        return self.value
+
+
+_DUMMY_HASH = _DummyHash()

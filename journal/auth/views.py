@@ -1,0 +1,171 @@
+"""Sign-up, log in and out, settings and password."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from zoneinfo import available_timezones
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..extensions import login_manager
+from ..htmx import is_htmx, local_path, see_other
+from ..validation import ValidationError
+from . import services
+
+bp = Blueprint("auth", __name__)
+
+
+@login_manager.user_loader
+def load_user(token: str):
+    return services.user_for_token(token)
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    """Send the browser to the login page; htmx is told to go there rather than swap it in."""
+    target = url_for("auth.login", next=request.full_path.rstrip("?"))
+    if is_htmx():
+        return "", 401, {"HX-Redirect": target}
+    return redirect(target)
+
+
+@bp.before_app_request
+def _first_visit():
+    """A fresh install has no account yet: every page offers to create the owner."""
+    if current_app.config.get("_HAS_USERS"):
+        return None
+    if request.endpoint in ("auth.setup", "static", "core.healthz"):
+        return None
+    if services.user_count() == 0:
+        return redirect(url_for("auth.setup"))
+    current_app.config["_HAS_USERS"] = True
+    return None
+
+
+def _signup_open() -> bool:
+    return str(current_app.config.get("SIGNUP", "closed")).lower() == "open"
+
+
+def _create_account(template: str, *, is_owner: bool):
+    form = request.form
+    try:
+        user = services.create_user(
+            form.get("username", ""),
+            form.get("password", ""),
+            timezone=form.get("timezone") or "UTC",
+            is_owner=is_owner,
+        )
+    except ValidationError as error:
+        return render_template(template, errors=error.errors, values=form), 422
+    _sign_in(user, remember=False)
+    flash(f"Welcome, {user.username}. Your roadmap is ready.", "success")
+    return see_other(url_for("entries.today"))
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+def setup():
+    """The first visit to a fresh install creates the owner account."""
+    if services.user_count() > 0:
+        return redirect(url_for("auth.login"))
+    if request.method == "POST":
+        return _create_account("auth/setup.html", is_owner=True)
+    return render_template("auth/setup.html", errors={}, values={})
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+def signup():
+    if not _signup_open():
+        abort(404)
+    if request.method == "POST":
+        return _create_account("auth/signup.html", is_owner=False)
+    return render_template("auth/signup.html", errors={}, values={})
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("entries.today"))
+    next_url = local_path(request.values.get("next"))
+    if request.method == "GET":
+        return render_template("auth/login.html", error=None, values={}, next_url=next_url)
+    username = request.form.get("username", "")
+    user = services.authenticate(username, request.form.get("password", ""))
+    if user is None:
+        error = "Username or password is not correct."
+        values = {"username": username}
+        return render_template(
+            "auth/login.html", error=error, values=values, next_url=next_url
+        ), 401
+    _sign_in(user, remember=bool(request.form.get("remember")))
+    return see_other(next_url or url_for("entries.today"))
+
+
+def _sign_in(user, *, remember: bool) -> None:
+    # A fresh session at every login: nothing from before it (fixation) carries over.
+    services.end_session(session.get("_user_id"))
+    session.clear()
+    services.start_session(user, remember=remember)
+    duration = timedelta(days=current_app.config["REMEMBER_DAYS"])
+    login_user(user, remember=remember, duration=duration)
+
+
+@bp.post("/logout")
+def logout():
+    """End the session on the server too, so a copied cookie no longer signs anyone in."""
+    if current_user.is_authenticated:
+        services.end_session(current_user.session_token)
+    logout_user()
+    session.clear()
+    flash("You are logged out.", "success")
+    return see_other(url_for("auth.login"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        try:
+            services.update_settings(current_user, timezone=request.form.get("timezone", ""))
+        except ValidationError as error:
+            errors, status = error.errors, 422
+        else:
+            flash("Settings saved.", "success")
+            return see_other(url_for("auth.settings"))
+    return render_template(
+        "auth/settings.html", errors=errors, timezones=sorted(available_timezones())
+    ), status
+
+
+@bp.route("/settings/password", methods=["GET", "POST"])
+@login_required
+def password():
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        form = request.form
+        try:
+            services.change_password(
+                current_user,
+                form.get("current_password", ""),
+                form.get("new_password", ""),
+                form.get("confirm_password", ""),
+            )
+        except ValidationError as error:
+            errors, status = error.errors, 422
+        else:
+            flash("Password changed. Other devices have been signed out.", "success")
+            return see_other(url_for("auth.settings"))
+    return render_template("auth/password.html", errors=errors), status

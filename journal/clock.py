@@ -1,0 +1,27 @@
+"""Dates in the user's own time zone: what "today" and "this week" mean for them."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+def user_zone(user) -> ZoneInfo:
+    try:
+        return ZoneInfo(user.timezone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def user_now(user) -> datetime:
+    return datetime.now(user_zone(user))
+
+
+def user_today(user) -> date:
+    return user_now(user).date()
+
+
+def week_bounds(day: date, week_start: int = 0) -> tuple[date, date]:
+    """First and last day of the week holding ``day`` (``week_start``: 0 Monday, 6 Sunday)."""
+    first = day - timedelta(days=(day.weekday() - week_start) % 7)
+    return first, first + timedelta(days=6)

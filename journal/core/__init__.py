@@ -1,0 +1,1 @@
+"""What every page shares: health check, error pages and response headers."""

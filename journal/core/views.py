@@ -1,0 +1,64 @@
+"""Health check and error pages (a full page, or a fragment for htmx)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template
+from flask_wtf.csrf import CSRFError
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from ..extensions import db
+from ..htmx import is_partial
+
+bp = Blueprint("core", __name__)
+
+
+@bp.get("/healthz")
+def healthz():
+    """``{"status": "ok"}`` while the database answers; 503 when it does not."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except SQLAlchemyError as error:
+        current_app.logger.error("health check failed: %s", error)
+        db.session.rollback()
+        return {"status": "error", "detail": "database unavailable"}, 503
+    return {"status": "ok"}
+
+
+ERRORS = {
+    400: ("Bad request", "The request could not be understood."),
+    404: ("Not found", "There is nothing here. It may have been deleted, or never existed."),
+    405: ("Not allowed", "That action is not possible here."),
+    413: ("Too large", "What you sent is larger than the journal accepts."),
+    500: ("Something went wrong", "The journal hit an error. Nothing you sent was half-saved."),
+}
+
+
+def error_page(status: int, title: str, message: str):
+    template = "errors/_error.html" if is_partial() else "errors/error.html"
+    return render_template(template, status=status, title=title, message=message), status
+
+
+def _http_error(error):
+    title, message = ERRORS.get(error.code, (error.name, error.description))
+    return error_page(error.code, title, message)
+
+
+def _csrf_error(_error):
+    return error_page(
+        400,
+        "Form expired",
+        "This form has expired or was sent from elsewhere. Reload the page and try again.",
+    )
+
+
+def _server_error(_error):
+    db.session.rollback()
+    return error_page(500, *ERRORS[500])
+
+
+def register_error_pages(app) -> None:
+    for code in (400, 404, 405, 413):
+        app.register_error_handler(code, _http_error)
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(500, _server_error)

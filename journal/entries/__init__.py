@@ -1,0 +1,1 @@
+"""Entries: the study sessions a learner logs, their notes, tags and topics."""

@@ -1,0 +1,97 @@
+"""Durations as people type them: ``45``, ``45m``, ``1.5h``, ``1h30``, ``1h 30m``, ``90 min``."""
+
+from __future__ import annotations
+
+import re
+
+MAX_MINUTES = 24 * 60
+
+_HOURS = r"(?:h|hr|hrs|hour|hours)"
+_MINUTES = r"(?:m|min|mins|minute|minutes)"
+_NUMBER = r"(\d+(?:[.,]\d+)?|[.,]\d+)"
+_PATTERNS = [
+    # 45 / 45m / 90 min
+    (re.compile(rf"^{_NUMBER}\s*(?:{_MINUTES})?$"), "minutes"),
+    # 1.5h / 2 hours
+    (re.compile(rf"^{_NUMBER}\s*{_HOURS}$"), "hours"),
+    # 1h30 / 1h 30m / 1 hour 30 minutes / 1h, 30 min
+    (re.compile(rf"^(\d+)\s*{_HOURS}\s*,?\s*(\d+)\s*(?:{_MINUTES})?$"), "hours+minutes"),
+    # 1:30
+    (re.compile(r"^(\d+):([0-5]\d)$"), "hours+minutes"),
+]
+
+HELP = "Duration: type minutes like 45 or 90 min, or hours like 1.5h, 1h30 or 1h 30m."
+
+
+class DurationError(ValueError):
+    pass
+
+
+def parse_duration(text: str) -> int:
+    """Return the whole number of minutes ``text`` means, or raise DurationError."""
+    value = " ".join((text or "").strip().lower().split())
+    if not value:
+        raise DurationError("Duration is required.")
+    if value.startswith("-"):
+        raise DurationError("Duration must be more than zero.")
+    minutes = _match(value)
+    if minutes is None:
+        raise DurationError(f"Duration “{_shorten(text)}” is not understood. {HELP}")
+    if minutes <= 0:
+        raise DurationError("Duration must be more than zero.")
+    if minutes > MAX_MINUTES:
+        raise DurationError("Duration must be at most 24 hours.")
+    return minutes
+
+
+def _match(value: str) -> int | None:
+    for pattern, kind in _PATTERNS:
+        found = pattern.match(value)
+        if not found:
+            continue
+        if kind == "minutes":
+            return round(_number(found.group(1)))
+        if kind == "hours":
+            return round(_number(found.group(1)) * 60)
+        hours, minutes = int(found.group(1)), int(found.group(2))
+        if minutes >= 60:
+            return None
+        return hours * 60 + minutes
+    return None
+
+
+def _number(text: str) -> float:
+    return float(text.replace(",", "."))
+
+
+def _shorten(text: str, limit: int = 30) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def format_duration(minutes: int | None) -> str:
+    """``90`` → ``1 h 30 min``; None (an imported entry without one) → ``unknown``."""
+    if minutes is None:
+        return "unknown"
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    if not rest:
+        return f"{hours} h"
+    return f"{hours} h {rest} min"
+
+
+def format_hours(minutes: int | None) -> str:
+    """Total minutes as hours with one decimal: ``90`` → ``1.5 h``."""
+    hours = (minutes or 0) / 60
+    return f"{hours:.1f} h" if hours % 1 else f"{int(hours)} h"
+
+
+def duration_input(minutes: int | None) -> str:
+    """How a stored duration is shown back in a form field: ``90`` → ``1h30``."""
+    if minutes is None:
+        return ""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest}m"
+    return f"{hours}h{rest:02d}" if rest else f"{hours}h"

@@ -1,0 +1,95 @@
+"""What the entry form needs to render: its values, choices and errors."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from ..clock import user_today
+from ..roadmap.models import Stage, Topic
+from .duration import duration_input
+from .models import Entry
+from .queries import last_used_stage_id, stage_choices
+
+FORM_ID_RE = re.compile(r"^(quick-add|entry-form|entry-\d+)$")
+
+
+@dataclass
+class EntryForm:
+    form_id: str
+    action: str
+    values: dict
+    stages: list[Stage]
+    errors: dict[str, str] = field(default_factory=dict)
+    entry: Entry | None = None
+    idempotency_key: str | None = None
+
+    @property
+    def stage(self) -> Stage | None:
+        wanted = str(self.values.get("stage") or "")
+        return next((stage for stage in self.stages if str(stage.id) == wanted), None)
+
+    @property
+    def topics(self) -> list[Topic]:
+        """Topics offered for the chosen stage: the active ones and any the entry has."""
+        stage = self.stage
+        if stage is None:
+            return []
+        chosen = self.chosen_topics
+        return [t for t in stage.topics if not t.archived or str(t.id) in chosen]
+
+    @property
+    def chosen_topics(self) -> set[str]:
+        return {str(value) for value in self.values.get("topics", [])}
+
+
+def new_entry_form(user, action: str, *, form_id: str = "quick-add", stage_id=None) -> EntryForm:
+    """A blank form for today, on the stage asked for or the one used last."""
+    stages = stage_choices(user)
+    wanted = stage_id or last_used_stage_id(user)
+    if wanted not in {stage.id for stage in stages}:
+        wanted = stages[0].id if stages else None
+    values = {
+        "date": user_today(user).isoformat(),
+        "duration": "",
+        "stage": str(wanted or ""),
+        "topics": [],
+        "notes": "",
+        "link": "",
+    }
+    return EntryForm(form_id, action, values, stages, idempotency_key=uuid.uuid4().hex)
+
+
+def submitted_form(user, action: str, form: Mapping, errors, *, entry=None, form_id=None):
+    """The form as the user sent it, to show again with ``errors``."""
+    values = {
+        "date": form.get("date", ""),
+        "duration": form.get("duration", ""),
+        "stage": form.get("stage", ""),
+        "topics": form.getlist("topics") if hasattr(form, "getlist") else [],
+        "notes": form.get("notes", ""),
+        "link": form.get("link", ""),
+    }
+    stages = stage_choices(user, keep=entry.stage_id if entry else None)
+    chosen_id = form_id or (f"entry-{entry.id}" if entry else "entry-form")
+    key = None if entry else (form.get("idempotency_key") or uuid.uuid4().hex)
+    return EntryForm(chosen_id, action, values, stages, errors, entry, key)
+
+
+def edit_entry_form(user, entry: Entry, action: str) -> EntryForm:
+    values = {
+        "date": entry.study_date.isoformat(),
+        "duration": duration_input(entry.minutes),
+        "stage": str(entry.stage_id),
+        "topics": [str(topic.id) for topic in entry.topics],
+        "notes": entry.notes,
+        "link": entry.link or "",
+    }
+    stages = stage_choices(user, keep=entry.stage_id)
+    return EntryForm(f"entry-{entry.id}", action, values, stages, entry=entry)
+
+
+def safe_form_id(value: str | None, default: str = "entry-form") -> str:
+    return value if value and FORM_ID_RE.match(value) else default

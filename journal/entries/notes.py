@@ -1,0 +1,68 @@
+"""Notes: Markdown rendered once at save time, sanitized, and the #tags they carry."""
+
+from __future__ import annotations
+
+import re
+
+import markdown
+import nh3
+
+NOTES_MAX_BYTES = 100_000
+TAG_MAX = 50
+TAGS_PER_ENTRY = 50
+
+MARKDOWN_EXTENSIONS = ["fenced_code", "tables", "sane_lists", "nl2br"]
+
+# Only these survive sanitizing: no scripts, styles, event handlers or hx-* attributes,
+# and links only to web and mail addresses.
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "b", "i", "del",
+    "s", "code", "pre", "blockquote", "ul", "ol", "li", "a", "table", "thead", "tbody",
+    "tr", "th", "td",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}, "ol": {"start"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+_CODE_BLOCK = re.compile(r"^(```|~~~).*?^\1", re.MULTILINE | re.DOTALL)
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
+_TAG = re.compile(r"(?<![\w#&/:])#([^\W_][\w-]*(?:/[\w-]+)*)")
+
+
+def render_notes(text: str) -> str:
+    """Markdown to HTML that is safe to put in a page as it is."""
+    if not text:
+        return ""
+    html = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    return sanitize_html(html)
+
+
+def sanitize_html(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+
+
+def extract_tags(text: str) -> list[str]:
+    """The ``#tags`` written in ``text`` (outside code), lower-cased, in order, once each."""
+    if not text:
+        return []
+    prose = _CODE_BLOCK.sub(" ", text)
+    prose = _INLINE_CODE.sub(" ", prose)
+    seen: dict[str, None] = {}
+    for match in _TAG.finditer(prose):
+        tag = match.group(1).casefold().strip("-/")
+        if tag and len(tag) <= TAG_MAX:
+            seen.setdefault(tag)
+        if len(seen) >= TAGS_PER_ENTRY:
+            break
+    return list(seen)
+
+
+def clean_tag(text: str) -> str:
+    """A tag typed in a filter box: ``#Django`` → ``django``."""
+    return text.strip().lstrip("#").casefold()

@@ -1,0 +1,193 @@
+"""Reading entries: a day, recent days, this week, and the filtered, paged journal."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import and_, func, or_, select
+
+from ..clock import week_bounds
+from ..extensions import db
+from ..roadmap.models import Stage
+from .models import Entry, EntryTag
+from .notes import clean_tag
+from .services import ENTRY_LOAD, live_entries
+
+NEWEST_FIRST = (Entry.study_date.desc(), Entry.id.desc())
+SEARCH_MAX = 200
+
+
+def entries_between(user, first: date, last: date) -> list[Entry]:
+    """Entries dated from ``first`` to ``last`` inclusive, newest first."""
+    query = live_entries(user).where(Entry.study_date.between(first, last))
+    return list(db.session.scalars(query.options(*ENTRY_LOAD).order_by(*NEWEST_FIRST)))
+
+
+@dataclass(frozen=True)
+class WeekSummary:
+    first: date
+    last: date
+    minutes: int
+    entries: int
+    days: list[tuple[date, int]]
+
+    @property
+    def active_days(self) -> int:
+        return sum(1 for _, minutes in self.days if minutes)
+
+
+def week_summary(user, today: date) -> WeekSummary:
+    """Minutes studied in the week holding ``today``, in total and per day."""
+    first, last = week_bounds(today)
+    rows = db.session.execute(
+        select(Entry.study_date, func.coalesce(func.sum(Entry.minutes), 0), func.count(Entry.id))
+        .where(
+            Entry.user_id == user.id,
+            Entry.deleted_at.is_(None),
+            Entry.study_date.between(first, last),
+        )
+        .group_by(Entry.study_date)
+    ).all()
+    by_day = {row[0]: (int(row[1]), int(row[2])) for row in rows}
+    days = [
+        (first + timedelta(days=n), by_day.get(first + timedelta(days=n), (0, 0))[0])
+        for n in range(7)
+    ]
+    return WeekSummary(
+        first=first,
+        last=last,
+        minutes=sum(minutes for minutes, _ in by_day.values()),
+        entries=sum(count for _, count in by_day.values()),
+        days=days,
+    )
+
+
+@dataclass
+class JournalFilters:
+    stage_id: int | None = None
+    tag: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    q: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.stage_id or self.tag or self.date_from or self.date_to or self.q)
+
+    def as_args(self) -> dict[str, str]:
+        """The filters as query-string arguments, for links that keep them."""
+        args = {
+            "stage": str(self.stage_id or ""),
+            "tag": self.tag,
+            "from": self.date_from.isoformat() if self.date_from else "",
+            "to": self.date_to.isoformat() if self.date_to else "",
+            "q": self.q,
+        }
+        return {key: value for key, value in args.items() if value}
+
+
+def parse_filters(args: Mapping[str, str]) -> JournalFilters:
+    """Read the journal's filters; a bad one is left out and explained in ``errors``."""
+    filters = JournalFilters()
+    stage = (args.get("stage") or "").strip()
+    if stage:
+        if stage.isdecimal():
+            filters.stage_id = int(stage)
+        else:
+            filters.errors["stage"] = "Stage: choose a stage from the list."
+    filters.tag = clean_tag(args.get("tag") or "")[:50]
+    for name, attr in (("from", "date_from"), ("to", "date_to")):
+        text = (args.get(name) or "").strip()
+        if text:
+            try:
+                setattr(filters, attr, date.fromisoformat(text))
+            except ValueError:
+                label = "From" if name == "from" else "To"
+                filters.errors[name] = f"{label} must be a date such as 2026-03-14."
+    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+        filters.errors["to"] = "To must be on or after From."
+        filters.date_to = None
+    filters.q = " ".join((args.get("q") or "").split())[:SEARCH_MAX]
+    return filters
+
+
+@dataclass(frozen=True)
+class JournalPage:
+    entries: list[Entry]
+    next_cursor: str | None
+    total_entries: int
+    total_minutes: int
+
+
+def journal_page(user, filters: JournalFilters, *, cursor: str | None, limit: int) -> JournalPage:
+    """One page of the journal, newest first, starting after ``cursor``."""
+    conditions = _conditions(user, filters)
+    query = select(Entry).where(*conditions)
+    after = _parse_cursor(cursor)
+    if after:
+        day, entry_id = after
+        query = query.where(
+            or_(Entry.study_date < day, and_(Entry.study_date == day, Entry.id < entry_id))
+        )
+    rows = list(
+        db.session.scalars(query.options(*ENTRY_LOAD).order_by(*NEWEST_FIRST).limit(limit + 1))
+    )
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = f"{rows[-1].study_date.isoformat()}.{rows[-1].id}"
+    count, minutes = db.session.execute(
+        select(func.count(Entry.id), func.coalesce(func.sum(Entry.minutes), 0)).where(*conditions)
+    ).one()
+    return JournalPage(rows, next_cursor, int(count), int(minutes))
+
+
+def _conditions(user, filters: JournalFilters) -> list:
+    conditions = [Entry.user_id == user.id, Entry.deleted_at.is_(None)]
+    if filters.stage_id:
+        conditions.append(Entry.stage_id == filters.stage_id)
+    if filters.tag:
+        conditions.append(
+            Entry.id.in_(select(EntryTag.entry_id).where(EntryTag.name == filters.tag))
+        )
+    if filters.date_from:
+        conditions.append(Entry.study_date >= filters.date_from)
+    if filters.date_to:
+        conditions.append(Entry.study_date <= filters.date_to)
+    for word in filters.q.split():
+        conditions.append(Entry.notes.ilike(f"%{_escape_like(word)}%", escape="\\"))
+    return conditions
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _parse_cursor(cursor: str | None) -> tuple[date, int] | None:
+    if not cursor:
+        return None
+    day, _, entry_id = cursor.partition(".")
+    try:
+        return date.fromisoformat(day), int(entry_id)
+    except ValueError:
+        return None
+
+
+def stage_choices(user, *, keep: int | None = None) -> list[Stage]:
+    """Active stages for a form's select, plus the archived one an entry already has."""
+    query = select(Stage).where(Stage.user_id == user.id)
+    if keep:
+        query = query.where(or_(Stage.archived_at.is_(None), Stage.id == keep))
+    else:
+        query = query.where(Stage.archived_at.is_(None))
+    return list(db.session.scalars(query.order_by(Stage.position, Stage.id)))
+
+
+def last_used_stage_id(user) -> int | None:
+    """The stage of the most recently created entry: the quick-add form's default."""
+    return db.session.scalar(
+        live_entries(user).with_only_columns(Entry.stage_id).order_by(Entry.id.desc()).limit(1)
+    )

@@ -1,0 +1,182 @@
+"""Entry pages: Today, the Journal, one entry, and the form that saves them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..clock import user_today
+from ..events import ENTRIES_CHANGED
+from ..htmx import is_htmx, is_partial, local_path, render, see_other, trigger
+from ..validation import ValidationError
+from . import queries, services
+from .forms import edit_entry_form, new_entry_form, safe_form_id, submitted_form
+
+bp = Blueprint("entries", __name__)
+
+RECENT_DAYS = 7
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    """Every entry page is private."""
+
+
+def _today_context(**extra):
+    today = user_today(current_user)
+    return {
+        "today": today,
+        "today_entries": queries.entries_between(current_user, today, today + timedelta(days=1)),
+        "recent_entries": queries.entries_between(
+            current_user, today - timedelta(days=RECENT_DAYS), today - timedelta(days=1)
+        ),
+        "week": queries.week_summary(current_user, today),
+        **extra,
+    }
+
+
+@bp.get("/")
+def today():
+    """Today: quick-add at the top, today's and recent entries, the week's total."""
+    form = new_entry_form(current_user, url_for("entries.create"))
+    return render("entries/today.html", "entries/_today_panel.html", form=form, **_today_context())
+
+
+@bp.get("/week")
+def week():
+    """This week's total; the Today page's panel refreshes from here."""
+    summary = queries.week_summary(current_user, user_today(current_user))
+    entries = queries.entries_between(current_user, summary.first, summary.last)
+    return render("entries/week.html", "entries/_week_total.html", week=summary, entries=entries)
+
+
+@bp.get("/journal")
+def journal():
+    """Every entry, newest first, filtered by stage, tag, dates and words in the notes."""
+    filters = queries.parse_filters(request.args)
+    cursor = request.args.get("after")
+    page = queries.journal_page(
+        current_user, filters, cursor=cursor, limit=current_app.config["PAGE_SIZE"]
+    )
+    fragment = "entries/_journal_more.html" if cursor else "entries/_journal_results.html"
+    return render(
+        "entries/journal.html",
+        fragment,
+        filters=filters,
+        page=page,
+        stages=queries.stage_choices(current_user, keep=None),
+    )
+
+
+@bp.get("/entries/new")
+def new():
+    """The entry form on a page of its own; for htmx, the topic picker of a stage."""
+    stage = request.args.get("stage", type=int)
+    form_id = safe_form_id(request.args.get("form"), "entry-form")
+    form = new_entry_form(current_user, url_for("entries.create"), form_id=form_id, stage_id=stage)
+    if is_partial():
+        form.values["stage"] = str(stage or "")
+    return render("entries/new.html", "entries/_topic_picker.html", form=form)
+
+
+@bp.post("/entries")
+def create():
+    """Save a new entry. htmx gets a fresh form and the refreshed list."""
+    form_id = safe_form_id(request.form.get("form"), "entry-form")
+    try:
+        data = services.parse_entry_form(current_user, request.form)
+    except ValidationError as error:
+        form = submitted_form(
+            current_user, url_for("entries.create"), request.form, error.errors, form_id=form_id
+        )
+        template = "entries/_entry_form.html" if is_htmx() else "entries/new.html"
+        return render_template(template, form=form), 422
+    entry, _ = services.create_entry(current_user, data, request.form.get("idempotency_key"))
+    if not is_htmx():
+        flash("Entry saved.", "success")
+        return see_other(url_for("entries.today"))
+    fresh = new_entry_form(current_user, url_for("entries.create"), form_id=form_id)
+    fresh.values["stage"] = str(entry.stage_id)
+    html = render_template(
+        "entries/_created.html", form=fresh, new_entry_id=entry.id, **_today_context()
+    )
+    return trigger(current_app.make_response((html, 200)), ENTRIES_CHANGED)
+
+
+def _entry_or_404(entry_id: int, *, include_deleted: bool = False):
+    entry = services.get_entry(current_user, entry_id, include_deleted=include_deleted)
+    if entry is None:
+        abort(404)
+    return entry
+
+
+@bp.get("/entries/<int:entry_id>")
+def show(entry_id: int):
+    """One entry on its own page, or its row for htmx."""
+    entry = _entry_or_404(entry_id)
+    return render("entries/entry.html", "entries/_entry.html", entry=entry)
+
+
+@bp.get("/entries/<int:entry_id>/edit")
+def edit(entry_id: int):
+    entry = _entry_or_404(entry_id)
+    form = edit_entry_form(current_user, entry, url_for("entries.update", entry_id=entry.id))
+    return render("entries/edit.html", "entries/_entry_form.html", form=form)
+
+
+@bp.post("/entries/<int:entry_id>")
+def update(entry_id: int):
+    entry = _entry_or_404(entry_id)
+    action = url_for("entries.update", entry_id=entry.id)
+    try:
+        data = services.parse_entry_form(current_user, request.form, entry=entry)
+    except ValidationError as error:
+        form = submitted_form(current_user, action, request.form, error.errors, entry=entry)
+        template = "entries/_entry_form.html" if is_htmx() else "entries/edit.html"
+        return render_template(template, form=form), 422
+    services.update_entry(entry, data)
+    if not is_htmx():
+        flash("Entry updated.", "success")
+        return see_other(url_for("entries.show", entry_id=entry.id))
+    entry = _entry_or_404(entry_id)
+    response = current_app.make_response(render_template("entries/_entry.html", entry=entry))
+    return trigger(response, ENTRIES_CHANGED)
+
+
+@bp.post("/entries/<int:entry_id>/delete")
+def delete(entry_id: int):
+    """Delete an entry; it can be restored with Undo for a while."""
+    entry = _entry_or_404(entry_id)
+    services.delete_entry(entry)
+    if not is_htmx():
+        flash(str(entry.id), "undo")
+        return see_other(_back_to(url_for("entries.journal")))
+    html = render_template("entries/_entry_deleted.html", entry=entry)
+    return trigger(current_app.make_response(html), ENTRIES_CHANGED)
+
+
+@bp.post("/entries/<int:entry_id>/restore")
+def restore(entry_id: int):
+    entry = _entry_or_404(entry_id, include_deleted=True)
+    try:
+        services.restore_entry(entry)
+    except ValidationError as error:
+        if not is_htmx():
+            flash(error.errors["entry"], "error")
+            return see_other(url_for("entries.journal"))
+        html = render_template("entries/_entry_deleted.html", entry=entry, error=error.errors)
+        return html, 422
+    if not is_htmx():
+        flash("Entry restored.", "success")
+        return see_other(url_for("entries.show", entry_id=entry.id))
+    entry = _entry_or_404(entry_id)
+    response = current_app.make_response(render_template("entries/_entry.html", entry=entry))
+    return trigger(response, ENTRIES_CHANGED)
+
+
+def _back_to(default: str) -> str:
+    """Where a form without htmx returns: its ``next`` field when it is a local path."""
+    return local_path(request.form.get("next")) or default

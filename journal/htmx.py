@@ -1,0 +1,57 @@
+"""One URL, two renderings: a full page, or the fragment an htmx partial request asks for."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Response, redirect, render_template, request
+
+
+def is_htmx() -> bool:
+    """True for any request htmx sent."""
+    return request.headers.get("HX-Request") == "true"
+
+
+def is_partial() -> bool:
+    """True when htmx asks for a fragment (a targeted swap, not a boost or history restore)."""
+    return (
+        is_htmx()
+        and request.headers.get("HX-Request-Type") == "partial"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def render(page: str, fragment: str, /, **context) -> str:
+    """Render ``fragment`` for an htmx partial request and ``page`` otherwise."""
+    return render_template(fragment if is_partial() else page, **context)
+
+
+def trigger(response: Response, *events: str) -> Response:
+    """Ask the page to fire ``events`` (see journal.events) on <body> once the response is in.
+
+    The events are aimed at <body> explicitly: htmx fires them on the element that made
+    the request, and when the swap removed that element they would never reach <body>.
+    """
+    if events:
+        payload = {name: {"target": "body"} for name in events}
+        response.headers["HX-Trigger"] = json.dumps(payload, separators=(",", ":"))
+    return response
+
+
+def see_other(location: str) -> Response:
+    """Post/redirect/get: answer a form POST made without htmx."""
+    return redirect(location, code=303)
+
+
+def add_vary(response: Response) -> Response:
+    """Caches must key on the htmx headers, since they choose the rendering."""
+    response.vary.add("HX-Request")
+    response.vary.add("HX-Request-Type")
+    return response
+
+
+def local_path(target: str | None) -> str | None:
+    """``target`` when it is a path on this site (safe to redirect to), else None."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None

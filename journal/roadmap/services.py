@@ -1,0 +1,185 @@
+"""A user's roadmap: copy the default, then rename, recolour, reorder, add and archive."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..db import utcnow, write_transaction
+from ..extensions import db
+from ..validation import ValidationError, clean_text
+from .default import DEFAULT_ROADMAP
+from .models import Stage, Topic
+
+COLOR_RE = re.compile(r"^#[0-9a-f]{6}$")
+STAGE_NAME_MAX = 80
+TOPIC_NAME_MAX = 120
+DESCRIPTION_MAX = 2000
+MAX_WEEKS = 520
+
+
+@dataclass(frozen=True)
+class StageInput:
+    name: str
+    color: str
+    weeks: int | None
+    description: str
+
+
+def copy_default_roadmap(user) -> None:
+    """Give ``user`` their own copy of the default roadmap (inside the caller's transaction)."""
+    for position, default in enumerate(DEFAULT_ROADMAP, start=1):
+        stage = Stage(
+            user_id=user.id,
+            position=position,
+            name=default["name"],
+            color=default["color"],
+            suggested_weeks=default["weeks"],
+            description=default["description"],
+        )
+        stage.topics = [
+            Topic(user_id=user.id, position=index, name=name)
+            for index, name in enumerate(default["topics"], start=1)
+        ]
+        db.session.add(stage)
+
+
+def stages_of(user, *, archived: bool | None = False) -> list[Stage]:
+    """The user's stages in roadmap order, with their topics loaded.
+
+    ``archived=False`` gives the active stages, True the archived ones, None all.
+    """
+    query = (
+        select(Stage)
+        .where(Stage.user_id == user.id)
+        .options(selectinload(Stage.topics))
+        .order_by(Stage.position, Stage.id)
+    )
+    if archived is True:
+        query = query.where(Stage.archived_at.is_not(None))
+    elif archived is False:
+        query = query.where(Stage.archived_at.is_(None))
+    return list(db.session.scalars(query))
+
+
+def get_stage(user, stage_id: int) -> Stage | None:
+    return db.session.scalar(select(Stage).where(Stage.id == stage_id, Stage.user_id == user.id))
+
+
+def get_topic(user, topic_id: int) -> Topic | None:
+    return db.session.scalar(select(Topic).where(Topic.id == topic_id, Topic.user_id == user.id))
+
+
+def parse_stage_form(form: Mapping[str, str]) -> StageInput:
+    """Read a stage form, or raise ValidationError naming each field at fault."""
+    errors: dict[str, str] = {}
+    name = clean_text(form.get("name"))
+    if not name:
+        errors["name"] = "Name is required."
+    elif len(name) > STAGE_NAME_MAX:
+        errors["name"] = f"Name must be at most {STAGE_NAME_MAX} characters."
+    color = clean_text(form.get("color")).lower()
+    if not COLOR_RE.match(color):
+        errors["color"] = "Colour must be a hex colour such as #3b82f6."
+    weeks_text = clean_text(form.get("weeks"))
+    weeks = None
+    if weeks_text:
+        if not weeks_text.isdecimal() or not 1 <= int(weeks_text) <= MAX_WEEKS:
+            errors["weeks"] = f"Suggested weeks must be a whole number from 1 to {MAX_WEEKS}."
+        else:
+            weeks = int(weeks_text)
+    description = clean_text(form.get("description"))
+    if len(description) > DESCRIPTION_MAX:
+        errors["description"] = f"Description must be at most {DESCRIPTION_MAX} characters."
+    if errors:
+        raise ValidationError(errors)
+    return StageInput(name=name, color=color, weeks=weeks, description=description)
+
+
+def parse_topic_name(form: Mapping[str, str]) -> str:
+    name = clean_text(form.get("name"))
+    if not name:
+        raise ValidationError.one("name", "Topic name is required.")
+    if len(name) > TOPIC_NAME_MAX:
+        raise ValidationError.one(
+            "name", f"Topic name must be at most {TOPIC_NAME_MAX} characters."
+        )
+    return name
+
+
+def create_stage(user, data: StageInput) -> Stage:
+    with write_transaction() as session:
+        last = session.scalar(select(func.max(Stage.position)).where(Stage.user_id == user.id))
+        stage = Stage(
+            user_id=user.id,
+            position=(last or 0) + 1,
+            name=data.name,
+            color=data.color,
+            suggested_weeks=data.weeks,
+            description=data.description,
+        )
+        session.add(stage)
+    return stage
+
+
+def update_stage(stage: Stage, data: StageInput) -> None:
+    with write_transaction():
+        stage.name = data.name
+        stage.color = data.color
+        stage.suggested_weeks = data.weeks
+        stage.description = data.description
+
+
+def set_stage_archived(stage: Stage, archived: bool) -> None:
+    """Archive (or bring back) a stage; its entries and history are kept."""
+    with write_transaction():
+        stage.archived_at = utcnow() if archived else None
+
+
+def move_stage(user, stage: Stage, direction: str) -> None:
+    """Swap ``stage`` with its active neighbour above ("up") or below ("down")."""
+    with write_transaction():
+        _swap_with_neighbour(stage, stages_of(user), direction)
+
+
+def create_topic(stage: Stage, name: str) -> Topic:
+    with write_transaction() as session:
+        last = session.scalar(select(func.max(Topic.position)).where(Topic.stage_id == stage.id))
+        topic = Topic(user_id=stage.user_id, stage_id=stage.id, position=(last or 0) + 1, name=name)
+        session.add(topic)
+    return topic
+
+
+def rename_topic(topic: Topic, name: str) -> None:
+    with write_transaction():
+        topic.name = name
+
+
+def set_topic_archived(topic: Topic, archived: bool) -> None:
+    with write_transaction():
+        topic.archived_at = utcnow() if archived else None
+
+
+def move_topic(topic: Topic, direction: str) -> None:
+    with write_transaction():
+        _swap_with_neighbour(topic, topic.stage.active_topics, direction)
+
+
+def _swap_with_neighbour(item, siblings: list, direction: str) -> None:
+    if direction not in ("up", "down"):
+        raise ValidationError.one("direction", "Direction must be up or down.")
+    ordered = sorted(siblings, key=lambda s: (s.position, s.id))
+    # Renumber first, so equal or sparse positions cannot make a swap a no-op.
+    for index, sibling in enumerate(ordered, start=1):
+        sibling.position = index
+    if item not in ordered:
+        return
+    index = ordered.index(item)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(ordered):
+        neighbour = ordered[other]
+        item.position, neighbour.position = neighbour.position, item.position

@@ -1,0 +1,198 @@
+"""The roadmap page and its inline editing of stages and topics."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..events import ROADMAP_CHANGED
+from ..htmx import is_htmx, render, see_other, trigger
+from ..validation import ValidationError
+from . import services
+
+bp = Blueprint("roadmap", __name__, url_prefix="/roadmap")
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    """The roadmap is private."""
+
+
+def _roadmap_context(**extra):
+    return {
+        "stages": services.stages_of(current_user),
+        "archived_stages": services.stages_of(current_user, archived=True),
+        "new_stage_errors": {},
+        "new_stage_values": {},
+        **extra,
+    }
+
+
+def _stage_or_404(stage_id: int):
+    stage = services.get_stage(current_user, stage_id)
+    if stage is None:
+        abort(404)
+    return stage
+
+
+def _topic_or_404(topic_id: int):
+    topic = services.get_topic(current_user, topic_id)
+    if topic is None:
+        abort(404)
+    return topic
+
+
+def _changed(template: str, **context):
+    """After a change: htmx gets the updated region, a plain form goes back to the roadmap."""
+    if not is_htmx():
+        return see_other(url_for("roadmap.index"))
+    response = current_app.make_response(render_template(template, **context))
+    return trigger(response, ROADMAP_CHANGED)
+
+
+@bp.get("")
+def index():
+    """Every stage in order, with its topics; archived ones below."""
+    return render("roadmap/index.html", "roadmap/_roadmap.html", **_roadmap_context())
+
+
+@bp.post("/stages")
+def add_stage():
+    try:
+        data = services.parse_stage_form(request.form)
+    except ValidationError as error:
+        context = _roadmap_context(new_stage_errors=error.errors, new_stage_values=request.form)
+        template = "roadmap/_stage_new.html" if is_htmx() else "roadmap/index.html"
+        return render_template(template, **context), 422
+    services.create_stage(current_user, data)
+    return _changed("roadmap/_roadmap.html", **_roadmap_context())
+
+
+@bp.get("/stages/<int:stage_id>")
+def stage(stage_id: int):
+    """A stage on its own page, or its heading for htmx (the end of an inline edit)."""
+    return render("roadmap/stage.html", "roadmap/_stage_head.html", stage=_stage_or_404(stage_id))
+
+
+@bp.get("/stages/<int:stage_id>/edit")
+def edit_stage(stage_id: int):
+    stage = _stage_or_404(stage_id)
+    values = {
+        "name": stage.name,
+        "color": stage.color,
+        "weeks": stage.suggested_weeks or "",
+        "description": stage.description,
+    }
+    return render(
+        "roadmap/stage_edit.html",
+        "roadmap/_stage_form.html",
+        stage=stage,
+        values=values,
+        errors={},
+    )
+
+
+@bp.post("/stages/<int:stage_id>")
+def update_stage(stage_id: int):
+    stage = _stage_or_404(stage_id)
+    try:
+        data = services.parse_stage_form(request.form)
+    except ValidationError as error:
+        template = "roadmap/_stage_form.html" if is_htmx() else "roadmap/stage_edit.html"
+        context = {"stage": stage, "values": request.form, "errors": error.errors}
+        return render_template(template, **context), 422
+    services.update_stage(stage, data)
+    return _changed("roadmap/_stage_head.html", stage=stage)
+
+
+@bp.post("/stages/<int:stage_id>/move")
+def move_stage(stage_id: int):
+    stage = _stage_or_404(stage_id)
+    try:
+        services.move_stage(current_user, stage, request.form.get("direction", ""))
+    except ValidationError:
+        abort(400)
+    return _changed("roadmap/_roadmap.html", **_roadmap_context())
+
+
+@bp.post("/stages/<int:stage_id>/archive")
+def archive_stage(stage_id: int):
+    """Archive a stage: it leaves the forms, its entries and history stay."""
+    services.set_stage_archived(_stage_or_404(stage_id), True)
+    return _changed("roadmap/_roadmap.html", **_roadmap_context())
+
+
+@bp.post("/stages/<int:stage_id>/restore")
+def restore_stage(stage_id: int):
+    services.set_stage_archived(_stage_or_404(stage_id), False)
+    return _changed("roadmap/_roadmap.html", **_roadmap_context())
+
+
+@bp.post("/stages/<int:stage_id>/topics")
+def add_topic(stage_id: int):
+    stage = _stage_or_404(stage_id)
+    try:
+        name = services.parse_topic_name(request.form)
+    except ValidationError as error:
+        context = {"stage": stage, "topic_errors": error.errors, "topic_value": request.form}
+        template = "roadmap/_topics.html" if is_htmx() else "roadmap/stage.html"
+        return render_template(template, **context), 422
+    services.create_topic(stage, name)
+    return _changed("roadmap/_topics.html", stage=stage)
+
+
+@bp.get("/topics/<int:topic_id>")
+def topic(topic_id: int):
+    """A topic's line (htmx), or its stage's page."""
+    topic = _topic_or_404(topic_id)
+    return render("roadmap/stage.html", "roadmap/_topic.html", topic=topic, stage=topic.stage)
+
+
+@bp.get("/topics/<int:topic_id>/edit")
+def edit_topic(topic_id: int):
+    topic = _topic_or_404(topic_id)
+    return render(
+        "roadmap/topic_edit.html",
+        "roadmap/_topic_form.html",
+        topic=topic,
+        value=topic.name,
+        errors={},
+    )
+
+
+@bp.post("/topics/<int:topic_id>")
+def rename_topic(topic_id: int):
+    topic = _topic_or_404(topic_id)
+    try:
+        name = services.parse_topic_name(request.form)
+    except ValidationError as error:
+        template = "roadmap/_topic_form.html" if is_htmx() else "roadmap/topic_edit.html"
+        context = {"topic": topic, "value": request.form.get("name", ""), "errors": error.errors}
+        return render_template(template, **context), 422
+    services.rename_topic(topic, name)
+    return _changed("roadmap/_topic.html", topic=topic)
+
+
+@bp.post("/topics/<int:topic_id>/move")
+def move_topic(topic_id: int):
+    topic = _topic_or_404(topic_id)
+    try:
+        services.move_topic(topic, request.form.get("direction", ""))
+    except ValidationError:
+        abort(400)
+    return _changed("roadmap/_topics.html", stage=topic.stage)
+
+
+@bp.post("/topics/<int:topic_id>/archive")
+def archive_topic(topic_id: int):
+    topic = _topic_or_404(topic_id)
+    services.set_topic_archived(topic, True)
+    return _changed("roadmap/_topics.html", stage=topic.stage)
+
+
+@bp.post("/topics/<int:topic_id>/restore")
+def restore_topic(topic_id: int):
+    topic = _topic_or_404(topic_id)
+    services.set_topic_archived(topic, False)
+    return _changed("roadmap/_topics.html", stage=topic.stage)

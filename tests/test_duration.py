@@ -1,0 +1,93 @@
+import pytest
+
+from journal.entries.duration import (
+    DurationError,
+    duration_input,
+    format_duration,
+    format_hours,
+    parse_duration,
+)
+
+
+@pytest.mark.parametrize(
+    ("typed", "minutes"),
+    [
+        ("45", 45),
+        ("45m", 45),
+        ("45 min", 45),
+        ("90 min", 90),
+        ("90 minutes", 90),
+        ("1.5h", 90),
+        ("1,5h", 90),
+        (".5h", 30),
+        ("2 hours", 120),
+        ("1h30", 90),
+        ("1h 30m", 90),
+        ("1 h 30 min", 90),
+        ("1 hour 30 minutes", 90),
+        ("1h, 30m", 90),
+        ("1:30", 90),
+        ("1H30M", 90),
+        ("  45m  ", 45),
+        ("24h", 1440),
+        ("1440", 1440),
+    ],
+)
+def test_parses_what_people_type(typed, minutes):
+    assert parse_duration(typed) == minutes
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", "Duration is required."),
+        ("   ", "Duration is required."),
+        ("0", "Duration must be more than zero."),
+        ("0h", "Duration must be more than zero."),
+        ("0.2", "Duration must be more than zero."),
+        ("-5", "Duration must be more than zero."),
+        ("-1h", "Duration must be more than zero."),
+        ("24h01", "Duration must be at most 24 hours."),
+        ("25h", "Duration must be at most 24 hours."),
+        ("1441", "Duration must be at most 24 hours."),
+    ],
+)
+def test_rejects_impossible_durations_with_a_reason(typed, message):
+    with pytest.raises(DurationError) as error:
+        parse_duration(typed)
+    assert str(error.value) == message
+
+
+@pytest.mark.parametrize("typed", ["abc", "1h75", "h", "1..5h", "45 sec", "1:75", "1e3", "½h"])
+def test_unparseable_input_names_the_field_and_how_to_type_it(typed):
+    with pytest.raises(DurationError) as error:
+        parse_duration(typed)
+    message = str(error.value)
+    assert message.startswith("Duration")
+    assert "1h30" in message
+
+
+def test_very_long_input_is_shortened_in_the_message():
+    with pytest.raises(DurationError) as error:
+        parse_duration("x" * 500)
+    assert len(str(error.value)) < 200
+
+
+@pytest.mark.parametrize(
+    ("minutes", "shown"),
+    [(None, "unknown"), (5, "5 min"), (60, "1 h"), (90, "1 h 30 min"), (1440, "24 h")],
+)
+def test_format_duration(minutes, shown):
+    assert format_duration(minutes) == shown
+
+
+def test_format_hours():
+    assert format_hours(90) == "1.5 h"
+    assert format_hours(120) == "2 h"
+    assert format_hours(0) == "0 h"
+    assert format_hours(None) == "0 h"
+
+
+@pytest.mark.parametrize("minutes", [1, 45, 60, 90, 125, 1440])
+def test_a_stored_duration_shown_in_a_form_reads_back_the_same(minutes):
+    assert parse_duration(duration_input(minutes)) == minutes
