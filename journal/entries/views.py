@@ -75,7 +75,7 @@ def journal():
 def new():
     """The entry form on a page of its own; for htmx, the topic picker of a stage."""
     stage = request.args.get("stage", type=int)
-    form_id = safe_form_id(request.args.get("form"), "entry-form")
+    form_id = safe_form_id(request.args.get("form_id"), "entry-form")
     form = new_entry_form(current_user, url_for("entries.create"), form_id=form_id, stage_id=stage)
     if is_partial():
         form.values["stage"] = str(stage or "")
@@ -85,7 +85,7 @@ def new():
 @bp.post("/entries")
 def create():
     """Save a new entry. htmx gets a fresh form and the refreshed list."""
-    form_id = safe_form_id(request.form.get("form"), "entry-form")
+    form_id = safe_form_id(request.form.get("form_id"), "entry-form")
     try:
         data = services.parse_entry_form(current_user, request.form)
     except ValidationError as error:
