@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from ..clock import user_today
+from ..daily.services import template_for_new_entry
 from ..roadmap.models import Stage, Topic
 from .duration import duration_input
 from .models import Entry
@@ -25,6 +26,10 @@ class EntryForm:
     errors: dict[str, str] = field(default_factory=dict)
     entry: Entry | None = None
     idempotency_key: str | None = None
+    # The field the browser focuses when htmx swaps the form in (after a save or an error).
+    autofocus: str | None = None
+    # The notes start from the user's reflection prompts; unanswered ones are dropped on save.
+    from_template: bool = False
 
     @property
     def stage(self) -> Stage | None:
@@ -45,21 +50,29 @@ class EntryForm:
         return {str(value) for value in self.values.get("topics", [])}
 
 
-def new_entry_form(user, action: str, *, form_id: str = "quick-add", stage_id=None) -> EntryForm:
+FIELD_ORDER = ("date", "duration", "stage", "topics", "notes", "link")
+
+
+def new_entry_form(
+    user, action: str, *, form_id: str = "quick-add", stage_id=None, duration: str = ""
+) -> EntryForm:
     """A blank form for today, on the stage asked for or the one used last."""
     stages = stage_choices(user)
     wanted = stage_id or last_used_stage_id(user)
     if wanted not in {stage.id for stage in stages}:
         wanted = stages[0].id if stages else None
+    template = template_for_new_entry(user)
     values = {
         "date": user_today(user).isoformat(),
-        "duration": "",
+        "duration": duration,
         "stage": str(wanted or ""),
         "topics": [],
-        "notes": "",
+        "notes": template,
         "link": "",
     }
-    return EntryForm(form_id, action, values, stages, idempotency_key=uuid.uuid4().hex)
+    form = EntryForm(form_id, action, values, stages, idempotency_key=uuid.uuid4().hex)
+    form.from_template = bool(template)
+    return form
 
 
 def submitted_form(user, action: str, form: Mapping, errors, *, entry=None, form_id=None):
@@ -75,7 +88,10 @@ def submitted_form(user, action: str, form: Mapping, errors, *, entry=None, form
     stages = stage_choices(user, keep=entry.stage_id if entry else None)
     chosen_id = form_id or (f"entry-{entry.id}" if entry else "entry-form")
     key = None if entry else (form.get("idempotency_key") or uuid.uuid4().hex)
-    return EntryForm(chosen_id, action, values, stages, errors, entry, key)
+    result = EntryForm(chosen_id, action, values, stages, errors, entry, key)
+    result.autofocus = next((name for name in FIELD_ORDER if name in errors), None)
+    result.from_template = form.get("template") == "1"
+    return result
 
 
 def edit_entry_form(user, entry: Entry, action: str) -> EntryForm:

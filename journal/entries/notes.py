@@ -63,6 +63,24 @@ def extract_tags(text: str) -> list[str]:
     return list(seen)
 
 
+_HEADING_LINE = re.compile(r"^(#{1,6})\s+\S")
+
+
+def drop_empty_sections(text: str) -> str:
+    """Remove headings with nothing under them: the prompts of a template left unanswered."""
+    lines = text.split("\n")
+    kept = []
+    for index, line in enumerate(lines):
+        heading = _HEADING_LINE.match(line)
+        if heading:
+            following = next((rest for rest in lines[index + 1 :] if rest.strip()), None)
+            after = _HEADING_LINE.match(following) if following is not None else None
+            if following is None or (after and len(after.group(1)) <= len(heading.group(1))):
+                continue
+        kept.append(line)
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip()
+
+
 def clean_tag(text: str) -> str:
     """A tag typed in a filter box: ``#Django`` → ``django``."""
     return text.strip().lstrip("#").casefold()

@@ -19,7 +19,7 @@ from ..roadmap.models import Stage, Topic
 from ..validation import ValidationError, clean_text
 from .duration import DurationError, parse_duration
 from .models import Entry, EntryTag
-from .notes import NOTES_MAX_BYTES, extract_tags, render_notes
+from .notes import NOTES_MAX_BYTES, drop_empty_sections, extract_tags, render_notes
 
 EARLIEST_DATE = date(1970, 1, 1)
 LINK_MAX = 2048
@@ -54,6 +54,8 @@ def parse_entry_form(user, form: Mapping, *, entry: Entry | None = None) -> Entr
     topic_ids = _parse_topics(user, form, stage, entry, errors)
 
     notes = clean_text(form.get("notes"))
+    if form.get("template") == "1":
+        notes = drop_empty_sections(notes)
     size = len(notes.encode("utf-8"))
     if size > NOTES_MAX_BYTES:
         errors["notes"] = (

@@ -8,6 +8,8 @@ from flask import Blueprint, abort, current_app, flash, render_template, request
 from flask_login import current_user, login_required
 
 from ..clock import user_today
+from ..daily.services import on_this_day
+from ..daily.views import timer_context
 from ..events import ENTRIES_CHANGED
 from ..htmx import is_htmx, is_partial, local_path, render, see_other, trigger
 from ..validation import ValidationError
@@ -40,9 +42,15 @@ def _today_context(**extra):
 
 @bp.get("/")
 def today():
-    """Today: quick-add at the top, today's and recent entries, the week's total."""
+    """Today: quick-add and the timer at the top, today's and recent entries, the week."""
     form = new_entry_form(current_user, url_for("entries.create"))
-    return render("entries/today.html", "entries/_today_panel.html", form=form, **_today_context())
+    daily = {
+        **timer_context(standalone=False),
+        "on_this_day": on_this_day(current_user, user_today(current_user)),
+    }
+    return render(
+        "entries/today.html", "entries/_today_panel.html", form=form, **daily, **_today_context()
+    )
 
 
 @bp.get("/week")
@@ -76,7 +84,13 @@ def new():
     """The entry form on a page of its own; for htmx, the topic picker of a stage."""
     stage = request.args.get("stage", type=int)
     form_id = safe_form_id(request.args.get("form_id"), "entry-form")
-    form = new_entry_form(current_user, url_for("entries.create"), form_id=form_id, stage_id=stage)
+    form = new_entry_form(
+        current_user,
+        url_for("entries.create"),
+        form_id=form_id,
+        stage_id=stage,
+        duration=request.args.get("duration", "")[:20],
+    )
     if is_partial():
         form.values["stage"] = str(stage or "")
     return render("entries/new.html", "entries/_topic_picker.html", form=form)
@@ -100,6 +114,7 @@ def create():
         return see_other(url_for("entries.today"))
     fresh = new_entry_form(current_user, url_for("entries.create"), form_id=form_id)
     fresh.values["stage"] = str(entry.stage_id)
+    fresh.autofocus = "duration"
     html = render_template(
         "entries/_created.html", form=fresh, new_entry_id=entry.id, **_today_context()
     )

@@ -1,6 +1,6 @@
-// Roadbook's small amount of client-side behaviour. Everything works without it;
-// it only adds comfort: the browser's time zone at sign-up, focus after htmx swaps,
-// and a visible message when a request fails instead of nothing happening.
+// Roadbook's small amount of client-side behaviour. Everything works without it; it adds
+// comfort: the browser's time zone at sign-up, a ticking timer, keyboard shortcuts, and a
+// visible message when a request fails instead of nothing happening.
 (function () {
   "use strict";
 
@@ -26,26 +26,75 @@
     showRequestError.timer = setTimeout(function () { box.hidden = true; }, 8000);
   }
 
-  document.addEventListener("DOMContentLoaded", function () {
-    detectTimezone(document);
-  });
+  // The study timer's start lives on the server; here it only ticks on screen.
+  function formatElapsed(ms) {
+    var minutes = Math.max(0, Math.floor(ms / 60000));
+    var hours = Math.floor(minutes / 60);
+    var rest = minutes % 60;
+    if (!minutes) return "less than a minute";
+    if (!hours) return rest + " min";
+    return rest ? hours + " h " + rest + " min" : hours + " h";
+  }
 
-  // After a swap, put the keyboard where the user wants to be next: the first field
-  // that needs correcting, or the duration of a fresh quick-add form.
-  document.addEventListener("htmx:after:settle", function () {
-    var invalid = document.querySelector("form [aria-invalid=true]");
-    if (invalid && invalid.closest("form").contains(document.activeElement) === false) {
-      invalid.focus();
-    }
-  });
-  document.addEventListener("htmx:after:swap", function (event) {
-    var ctx = event.detail && event.detail.ctx;
-    var source = ctx && ctx.sourceElement;
-    if (source && source.id === "quick-add" && !document.querySelector("#quick-add [aria-invalid=true]")) {
+  function tickTimers() {
+    document.querySelectorAll("[data-timer-started]").forEach(function (element) {
+      var started = Date.parse(element.getAttribute("data-timer-started"));
+      if (!isNaN(started)) element.textContent = formatElapsed(Date.now() - started);
+    });
+  }
+
+  function isTyping(target) {
+    return target.closest("input, textarea, select, [contenteditable]") !== null;
+  }
+
+  function openShortcuts() {
+    var dialog = document.getElementById("shortcuts");
+    if (dialog && !dialog.open) dialog.showModal();
+  }
+
+  var shortcuts = {
+    "n": function () {
       var field = document.getElementById("quick-add-duration");
       if (field) field.focus();
+      else window.location.href = "/entries/new";
+    },
+    "/": function () {
+      var search = document.getElementById("filter-q");
+      if (search) search.focus();
+      else window.location.href = "/journal#search";
+    },
+    "t": function () {
+      var button = document.querySelector("[data-shortcut-timer]");
+      if (button) button.click();
+      else window.location.href = "/#timer";
+    },
+    "?": openShortcuts,
+  };
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+    if (isTyping(event.target) || document.querySelector("dialog[open]")) return;
+    var action = shortcuts[event.key];
+    if (action) {
+      event.preventDefault();
+      action();
     }
   });
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest("[data-open-shortcuts]")) openShortcuts();
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    detectTimezone(document);
+    tickTimers();
+    setInterval(tickTimers, 15000);
+    if (window.location.hash === "#search") {
+      var search = document.getElementById("filter-q");
+      if (search) search.focus();
+    }
+  });
+  document.addEventListener("htmx:after:settle", tickTimers);
 
   document.addEventListener("htmx:error", function (event) {
     var ctx = event.detail && event.detail.ctx;

@@ -1,0 +1,1 @@
+"""The daily habit: the study timer, entry templates, the weekly review, "on this day"."""

@@ -1,0 +1,145 @@
+"""The study timer, entry templates and "on this day", without a request."""
+
+from __future__ import annotations
+
+import calendar
+import math
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import delete, select
+
+from ..db import utcnow, write_transaction
+from ..entries.duration import MAX_MINUTES
+from ..entries.models import Entry
+from ..entries.services import ENTRY_LOAD, live_entries
+from ..extensions import db
+from ..roadmap.models import Stage
+from ..validation import ValidationError, clean_text
+from .models import EntryTemplate, Timer
+
+# In the spirit of the #100DaysOfCode log: a few prompts, each a heading of its own.
+DEFAULT_TEMPLATE = """### What I did
+
+
+### What I learned
+
+
+### What blocked me
+
+
+### Link to work
+"""
+TEMPLATE_MAX = 5000
+
+
+def running_timer(user) -> Timer | None:
+    return db.session.scalar(select(Timer).where(Timer.user_id == user.id))
+
+
+def start_timer(user, stage_id: int | None) -> tuple[Timer, bool]:
+    """Start a session for a stage; return the timer and whether it is new.
+
+    Only one timer runs per user: starting again keeps the one already running.
+    """
+    stage = None
+    if stage_id:
+        stage = db.session.scalar(
+            select(Stage).where(
+                Stage.id == stage_id, Stage.user_id == user.id, Stage.archived_at.is_(None)
+            )
+        )
+    if stage is None:
+        raise ValidationError.one("stage", "Stage: choose a stage of your roadmap to time.")
+    with write_transaction() as session:
+        timer = session.scalar(select(Timer).where(Timer.user_id == user.id))
+        if timer is not None:
+            return timer, False
+        timer = Timer(user_id=user.id, stage_id=stage.id, started_at=utcnow())
+        session.add(timer)
+    return timer, True
+
+
+@dataclass(frozen=True)
+class StoppedTimer:
+    stage_id: int
+    minutes: int
+    capped: bool
+
+
+def stop_timer(user) -> StoppedTimer:
+    """Stop the running timer and say how long it ran, in whole minutes (at least one)."""
+    with write_transaction() as session:
+        timer = session.scalar(select(Timer).where(Timer.user_id == user.id))
+        if timer is None:
+            raise ValidationError.one("timer", "No timer is running.")
+        seconds = (utcnow() - timer.started_at).total_seconds()
+        session.delete(timer)
+    minutes = max(1, math.ceil(seconds / 60))
+    return StoppedTimer(timer.stage_id, min(minutes, MAX_MINUTES), minutes > MAX_MINUTES)
+
+
+def discard_timer(user) -> None:
+    with write_transaction() as session:
+        session.execute(delete(Timer).where(Timer.user_id == user.id))
+
+
+def elapsed_minutes(timer: Timer) -> int:
+    return int((utcnow() - timer.started_at).total_seconds() // 60)
+
+
+def entry_template(user) -> EntryTemplate:
+    """The user's template settings (not saved until changed)."""
+    found = db.session.get(EntryTemplate, user.id)
+    return found or EntryTemplate(user_id=user.id, enabled=False, text=DEFAULT_TEMPLATE)
+
+
+def template_for_new_entry(user) -> str:
+    """The notes a new entry starts with: the template when the user turned it on."""
+    template = db.session.get(EntryTemplate, user.id)
+    return template.text if template and template.enabled else ""
+
+
+def save_entry_template(user, *, enabled: bool, text: str) -> None:
+    text = clean_text(text)
+    if len(text) > TEMPLATE_MAX:
+        raise ValidationError.one(
+            "template", f"Template must be at most {TEMPLATE_MAX} characters."
+        )
+    if enabled and not text:
+        raise ValidationError.one(
+            "template", "Template is empty: write some prompts, or turn it off."
+        )
+    with write_transaction() as session:
+        template = session.get(EntryTemplate, user.id)
+        if template is None:
+            template = EntryTemplate(user_id=user.id)
+            session.add(template)
+        template.enabled = enabled
+        template.text = text + "\n" if text else ""
+
+
+def on_this_day(user, today: date, *, months: int = 11, years: int = 10) -> list[Entry]:
+    """Entries from this day of the month in the last months, and this date in past years."""
+    days = {_months_back(today, n) for n in range(1, months + 1)}
+    days |= {_years_back(today, n) for n in range(1, years + 1)}
+    days.discard(None)
+    if not days:
+        return []
+    query = live_entries(user).where(Entry.study_date.in_(days)).options(*ENTRY_LOAD)
+    return list(db.session.scalars(query.order_by(Entry.study_date.desc(), Entry.id.desc())))
+
+
+def _months_back(day: date, months: int) -> date | None:
+    month_index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(month_index, 12)
+    if day.day > calendar.monthrange(year, month + 1)[1]:
+        return None  # no 31 September: that month simply has no "this day"
+    return date(year, month + 1, day.day)
+
+
+def _years_back(day: date, years: int) -> date | None:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return None  # 29 February in a year that has none

@@ -1,0 +1,185 @@
+"""The study timer, the entry template settings and the weekly review."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+
+from ..clock import user_today, week_bounds
+from ..entries.duration import duration_input, format_duration
+from ..entries.forms import new_entry_form
+from ..entries.queries import stage_choices
+from ..htmx import is_htmx, is_partial, render, see_other
+from ..validation import ValidationError
+from . import reviews, services
+
+bp = Blueprint("daily", __name__)
+
+
+@bp.before_request
+@login_required
+def _signed_in():
+    """The timer, template and reviews are private."""
+
+
+def timer_context(**extra):
+    timer = services.running_timer(current_user)
+    return {
+        "timer": timer,
+        "timer_minutes": services.elapsed_minutes(timer) if timer else 0,
+        "timer_stages": stage_choices(current_user),
+        **extra,
+    }
+
+
+@bp.get("/timer")
+def timer():
+    """The timer on a page of its own, or its panel for htmx (it refreshes itself)."""
+    return render(
+        "daily/timer.html", "daily/_timer.html", **timer_context(standalone=not is_partial())
+    )
+
+
+@bp.post("/timer/start")
+def start():
+    try:
+        _, started = services.start_timer(current_user, request.form.get("stage", type=int))
+    except ValidationError as error:
+        if not is_htmx():
+            flash(error.errors["stage"], "error")
+            return see_other(url_for("entries.today"))
+        html = render_template("daily/_timer.html", errors=error.errors, **timer_context())
+        return html, 422
+    if not is_htmx():
+        flash("Timer started." if started else "A timer is already running.", "success")
+        return see_other(url_for("entries.today"))
+    return render_template("daily/_timer.html", **timer_context(announce="Timer started."))
+
+
+@bp.post("/timer/stop")
+def stop():
+    """Stop the timer and open the entry form with the duration filled in."""
+    try:
+        stopped = services.stop_timer(current_user)
+    except ValidationError as error:
+        if not is_htmx():
+            flash(error.errors["timer"], "error")
+            return see_other(url_for("entries.today"))
+        return render_template("daily/_timer.html", errors=error.errors, **timer_context()), 422
+    duration = duration_input(stopped.minutes)
+    message = f"Timer stopped after {format_duration(stopped.minutes)}."
+    if stopped.capped:
+        message += " It ran over 24 hours, so the duration is capped: check it before saving."
+    if not is_htmx():
+        flash(message + " Save the entry to keep it.", "success")
+        return see_other(url_for("entries.new", stage=stopped.stage_id, duration=duration))
+    form = new_entry_form(
+        current_user, url_for("entries.create"), form_id="quick-add", stage_id=stopped.stage_id
+    )
+    form.values["duration"] = duration
+    form.autofocus = "notes"
+    return render_template("daily/_stopped.html", form=form, message=message, **timer_context())
+
+
+@bp.post("/timer/discard")
+def discard():
+    services.discard_timer(current_user)
+    if not is_htmx():
+        flash("Timer discarded.", "success")
+        return see_other(url_for("entries.today"))
+    return render_template("daily/_timer.html", **timer_context(announce="Timer discarded."))
+
+
+@bp.route("/settings/template", methods=["GET", "POST"])
+def template():
+    """Choose and edit the prompts new entries start with."""
+    errors: dict[str, str] = {}
+    status = 200
+    current = services.entry_template(current_user)
+    values = {"enabled": current.enabled, "text": current.text or services.DEFAULT_TEMPLATE}
+    if request.method == "POST":
+        values = {
+            "enabled": bool(request.form.get("enabled")),
+            "text": request.form.get("text", ""),
+        }
+        if request.form.get("reset"):
+            values["text"] = services.DEFAULT_TEMPLATE
+        try:
+            services.save_entry_template(current_user, **values)
+        except ValidationError as error:
+            errors, status = error.errors, 422
+        else:
+            flash("Entry template saved.", "success")
+            return see_other(url_for("auth.settings"))
+    return render_template("daily/template.html", values=values, errors=errors), status
+
+
+def _week_start(value: str | None) -> date:
+    today = user_today(current_user)
+    if value:
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            abort(404)
+    else:
+        day = today
+    return week_bounds(day)[0]
+
+
+@bp.get("/review")
+@bp.get("/review/<week>")
+def review(week: str | None = None):
+    """A week's review: its entries, hours by stage, what blocked you, your own notes."""
+    first = _week_start(week)
+    data = reviews.gather_week(current_user, first, first + timedelta(days=6))
+    return render(
+        "daily/review.html", "daily/_review_note.html", week=data, errors={}, **_nav(first)
+    )
+
+
+def _nav(first: date) -> dict:
+    this_week = week_bounds(user_today(current_user))[0]
+    return {
+        "previous_week": first - timedelta(days=7),
+        "next_week": first + timedelta(days=7) if first < this_week else None,
+    }
+
+
+@bp.post("/review/<week>")
+def save_review(week: str):
+    first = _week_start(week)
+    try:
+        reviews.save_review(current_user, first, request.form.get("notes", ""))
+    except ValidationError as error:
+        data = reviews.gather_week(current_user, first, first + timedelta(days=6))
+        template = "daily/_review_note.html" if is_htmx() else "daily/review.html"
+        context = {"week": data, "errors": error.errors, "values": request.form, **_nav(first)}
+        return render_template(template, **context), 422
+    if not is_htmx():
+        flash("Review saved.", "success")
+        return see_other(url_for("daily.review", week=first.isoformat()))
+    data = reviews.gather_week(current_user, first, first + timedelta(days=6))
+    return render_template(
+        "daily/_review_note.html", week=data, errors={}, saved=True, **_nav(first)
+    )
+
+
+@bp.get("/review/<week>.md")
+def review_markdown(week: str):
+    """The week as a Markdown note, downloaded."""
+    first = _week_start(week)
+    data = reviews.gather_week(current_user, first, first + timedelta(days=6))
+    response = current_app.make_response(reviews.review_markdown(data))
+    response.mimetype = "text/markdown"
+    response.headers["Content-Disposition"] = f'attachment; filename="week-{first.isoformat()}.md"'
+    return response

@@ -1,0 +1,351 @@
+"""The daily habit: study timer, reflection prompts, on this day, weekly review."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from journal.auth.services import get_user_by_name
+from journal.clock import user_today, week_bounds
+from journal.daily import services
+from journal.daily.models import EntryTemplate, Timer, WeeklyReview
+from journal.db import utcnow
+from journal.entries import services as entry_services
+from journal.entries.models import Entry
+from journal.entries.notes import drop_empty_sections
+from journal.extensions import db
+from journal.roadmap.services import stages_of
+
+from .helpers import HX, is_full_page, text
+
+
+def stage_ids(app, username="alice"):
+    with app.app_context():
+        return [s.id for s in stages_of(get_user_by_name(username))]
+
+
+def running(app, username="alice"):
+    with app.app_context():
+        user = get_user_by_name(username)
+        return db.session.scalar(select(Timer).where(Timer.user_id == user.id))
+
+
+def backdate_timer(app, minutes, username="alice"):
+    with app.app_context():
+        user = get_user_by_name(username)
+        timer = db.session.get(Timer, user.id)
+        timer.started_at = utcnow() - timedelta(minutes=minutes, seconds=5)
+        db.session.commit()
+
+
+# The study timer
+
+
+def test_start_shows_a_running_timer_that_survives_a_reload(app, client, auth):
+    auth.login()
+    stage = stage_ids(app)[2]
+    response = client.post("/timer/start", data={"stage": stage}, headers=HX)
+    assert response.status_code == 200
+    assert text(response).lstrip().startswith('<section id="timer" class="card timer is-running"')
+    assert "Web frameworks" in text(response)
+    assert running(app).stage_id == stage
+    # The start lives on the server: a fresh page load shows the same running timer.
+    page = text(client.get("/"))
+    assert "is-running" in page and "Stop and log it" in page
+    assert f'data-timer-started="{running(app).started_at.isoformat()}Z"' in page
+
+
+def test_one_timer_per_user_starting_again_keeps_the_first(app, client, auth):
+    auth.login()
+    first, second = stage_ids(app)[:2]
+    client.post("/timer/start", data={"stage": first}, headers=HX)
+    started = running(app).started_at
+    client.post("/timer/start", data={"stage": second}, headers=HX)
+    timer = running(app)
+    assert (timer.stage_id, timer.started_at) == (first, started)
+    response = client.post("/timer/start", data={"stage": second})
+    assert response.status_code == 303
+    assert "A timer is already running." in text(client.get("/"))
+
+
+def test_stop_fills_the_entry_form_with_the_duration(app, client, auth):
+    auth.login()
+    stage = stage_ids(app)[1]
+    client.post("/timer/start", data={"stage": stage}, headers=HX)
+    backdate_timer(app, 25)
+    response = client.post("/timer/stop", headers=HX)
+    assert response.status_code == 200
+    body = text(response)
+    assert body.lstrip().startswith('<form id="quick-add"')
+    assert 'id="quick-add-duration" name="duration" type="text" value="26m"' in body
+    assert f'<option value="{stage}" selected>' in body
+    assert 'id="quick-add-notes" name="notes"' in body and "autofocus" in body
+    assert '<hx-partial hx-target="#timer" hx-swap="outerHTML">' in body
+    assert "Timer stopped after 26 min." in body
+    assert running(app) is None
+    # Nothing is saved until the learner saves the entry.
+    with app.app_context():
+        assert db.session.scalar(select(Entry.id)) is None
+
+
+def test_stop_without_javascript_opens_the_prefilled_new_entry_page(app, client, auth):
+    auth.login()
+    stage = stage_ids(app)[3]
+    client.post("/timer/start", data={"stage": stage})
+    backdate_timer(app, 90)
+    response = client.post("/timer/stop")
+    assert response.status_code == 303
+    assert response.location == f"/entries/new?stage={stage}&duration=1h31"
+    page = client.get(response.location)
+    assert is_full_page(page)
+    assert 'name="duration" type="text" value="1h31"' in text(page)
+    assert "Timer stopped after 1 h 31 min." in text(page)
+
+
+def test_a_timer_left_running_for_days_is_capped_and_said_so(app, client, auth):
+    auth.login()
+    client.post("/timer/start", data={"stage": stage_ids(app)[0]}, headers=HX)
+    backdate_timer(app, 3 * 24 * 60)
+    body = text(client.post("/timer/stop", headers=HX))
+    assert 'value="24h"' in body
+    assert "capped" in body
+
+
+def test_stop_or_start_errors(app, client, auth):
+    auth.login()
+    response = client.post("/timer/stop", headers=HX)
+    assert response.status_code == 422
+    assert "No timer is running." in text(response)
+    stage = stage_ids(app)[0]
+    client.post(f"/roadmap/stages/{stage}/archive")
+    refused = client.post("/timer/start", data={"stage": stage}, headers=HX)
+    assert refused.status_code == 422
+    assert "choose a stage of your roadmap to time" in text(refused)
+    assert running(app) is None
+
+
+def test_discard(app, client, auth):
+    auth.login()
+    client.post("/timer/start", data={"stage": stage_ids(app)[0]}, headers=HX)
+    response = client.post("/timer/discard", headers=HX)
+    assert response.status_code == 200 and "Start" in text(response)
+    assert running(app) is None
+
+
+def test_timer_page_in_both_renderings(client, auth):
+    auth.login()
+    page = client.get("/timer")
+    assert is_full_page(page) and "Study timer" in text(page)
+    panel = client.get("/timer", headers=HX)
+    assert text(panel).lstrip().startswith('<section id="timer"')
+
+
+def test_timers_belong_to_their_user(app, auth):
+    alice, bob = app.test_client(), app.test_client()
+    type(auth)(app, alice).login("alice")
+    type(auth)(app, bob).login("bob")
+    alice.post("/timer/start", data={"stage": stage_ids(app)[0]})
+    assert running(app, "bob") is None
+    assert "is-running" not in text(bob.get("/"))
+    # Bob cannot time with alice's stage.
+    assert (
+        bob.post("/timer/start", data={"stage": stage_ids(app)[0]}, headers=HX).status_code == 422
+    )
+
+
+# Reflection prompts
+
+
+def test_drop_empty_sections():
+    template = services.DEFAULT_TEMPLATE
+    assert drop_empty_sections(template) == ""
+    filled = template.replace("### What I learned\n", "### What I learned\nDecorators.\n")
+    assert drop_empty_sections(filled) == "### What I learned\nDecorators."
+    nested = "## Day\n### Part\ntext\n### Empty\n"
+    assert drop_empty_sections(nested) == "## Day\n### Part\ntext"
+    assert drop_empty_sections("No headings at all.") == "No headings at all."
+
+
+def test_template_starts_new_entries_and_unanswered_prompts_are_dropped(app, client, auth):
+    auth.login()
+    page = client.get("/settings/template")
+    assert "What blocked me" in text(page)
+    response = client.post(
+        "/settings/template", data={"enabled": "1", "text": services.DEFAULT_TEMPLATE}
+    )
+    assert response.status_code == 303
+    today = text(client.get("/"))
+    assert "### What I did" in today and 'name="template" value="1"' in today
+    notes = services.DEFAULT_TEMPLATE.replace(
+        "### What blocked me\n", "### What blocked me\nAsync confused me.\n"
+    )
+    client.post(
+        "/entries",
+        data={
+            "date": date.today().isoformat(),
+            "duration": "1h",
+            "stage": stage_ids(app)[0],
+            "notes": notes,
+            "template": "1",
+        },
+    )
+    with app.app_context():
+        entry = db.session.scalar(select(Entry))
+        assert entry.notes == "### What blocked me\nAsync confused me."
+
+
+def test_template_is_off_by_default_and_validated(app, client, auth):
+    auth.login()
+    assert "### What I did" not in text(client.get("/"))
+    empty = client.post("/settings/template", data={"enabled": "1", "text": "  "})
+    assert empty.status_code == 422
+    assert "Template is empty" in text(empty)
+    long = client.post("/settings/template", data={"enabled": "1", "text": "x" * 5001})
+    assert long.status_code == 422 and "at most 5000 characters" in text(long)
+    with app.app_context():
+        assert db.session.scalar(select(EntryTemplate)) is None
+    client.post("/settings/template", data={"enabled": "1", "text": "### Mine\n"})
+    client.post("/settings/template", data={"reset": "1"})
+    with app.app_context():
+        template = db.session.scalar(select(EntryTemplate))
+        assert not template.enabled and template.text == services.DEFAULT_TEMPLATE
+
+
+# On this day
+
+
+def make_entry(app, day, username="alice", notes="", minutes=30, stage_index=0, link=None):
+    with app.app_context():
+        user = get_user_by_name(username)
+        data = entry_services.EntryInput(
+            study_date=day,
+            minutes=minutes,
+            stage_id=stages_of(user)[stage_index].id,
+            topic_ids=(),
+            notes=notes,
+            link=link,
+        )
+        return entry_services.create_entry(user, data)[0].id
+
+
+def on_this_day(app, today, username="alice"):
+    with app.app_context():
+        return [e.study_date for e in services.on_this_day(get_user_by_name(username), today)]
+
+
+def test_on_this_day_finds_the_same_date_in_earlier_months_and_years(app, auth):
+    auth.create()
+    today = date(2026, 3, 31)
+    for day in (
+        date(2026, 1, 31),  # two months back
+        date(2025, 3, 31),  # a year back
+        date(2020, 3, 31),  # six years back
+        date(2026, 3, 30),  # not the same day
+        date(2025, 12, 31),  # three months back
+        date(2015, 3, 31),  # eleven years back: too far
+        date(2026, 3, 31),  # today itself is not a memory
+    ):
+        make_entry(app, day)
+    assert on_this_day(app, today) == [
+        date(2026, 1, 31),
+        date(2025, 12, 31),
+        date(2025, 3, 31),
+        date(2020, 3, 31),
+    ]
+
+
+def test_on_this_day_handles_short_months_and_leap_days(app, auth):
+    auth.create()
+    make_entry(app, date(2024, 2, 29))
+    make_entry(app, date(2023, 2, 28))
+    assert on_this_day(app, date(2028, 2, 29)) == [date(2024, 2, 29)]
+    assert on_this_day(app, date(2025, 2, 28)) == [date(2023, 2, 28)]
+
+
+def test_on_this_day_appears_on_the_today_page(app, client, auth):
+    auth.login()
+    with app.app_context():
+        today = user_today(get_user_by_name("alice"))
+    make_entry(app, today.replace(year=today.year - 1), notes="A year ago I learned SQL")
+    page = text(client.get("/"))
+    assert "On this day" in page and "A year ago I learned SQL" in page
+
+
+def test_on_this_day_never_shows_another_users_entries(app, auth):
+    auth.create("alice")
+    auth.create("bob")
+    make_entry(app, date(2025, 6, 1), username="bob")
+    assert on_this_day(app, date(2026, 6, 1), "alice") == []
+
+
+# Weekly review
+
+
+def test_weekly_review_gathers_the_week(app, client, auth):
+    auth.login()
+    monday = date(2026, 11, 16)
+    make_entry(app, monday - timedelta(days=1), minutes=500)  # the Sunday before
+    make_entry(app, monday, minutes=60, notes="### What blocked me\nPip resolver.\n")
+    make_entry(
+        app, monday + timedelta(days=2), minutes=30, stage_index=1, link="https://x.test/pr/1"
+    )
+    make_entry(
+        app, monday + timedelta(days=6), minutes=45, notes="### Link to work\nhttps://x.test/repo"
+    )
+    page = client.get("/review/2026-11-18")  # any day of the week opens that week
+    body = text(page)
+    assert is_full_page(page)
+    assert "2.2 h this week" in body
+    assert "Python fundamentals <strong>1.8 h</strong>" in body
+    assert "Databases and SQL <strong>0.5 h</strong>" in body
+    assert "Pip resolver." in body
+    assert body.count('<article id="entry-') == 3
+
+
+def test_weekly_review_note_saved_and_downloaded_as_markdown(app, client, auth):
+    auth.login()
+    monday = week_bounds(date(2026, 11, 18))[0]
+    make_entry(app, monday, minutes=60, notes="### What blocked me\nCORS.\n")
+    saved = client.post(f"/review/{monday}", data={"notes": "A good week."}, headers=HX)
+    assert saved.status_code == 200 and "Review saved." in text(saved)
+    assert text(saved).lstrip().startswith('<form id="review-note"')
+    client.post(f"/review/{monday}", data={"notes": "A really good week."})
+    with app.app_context():
+        reviews = list(db.session.scalars(select(WeeklyReview)))
+        assert [(r.week_start, r.notes) for r in reviews] == [(monday, "A really good week.")]
+    download = client.get(f"/review/{monday}.md")
+    assert download.mimetype == "text/markdown"
+    assert f'filename="week-{monday}.md"' in download.headers["Content-Disposition"]
+    markdown = text(download)
+    assert markdown.startswith(f"# Week of {monday} to {monday + timedelta(days=6)}\n")
+    assert "## My review\n\nA really good week." in markdown
+    assert "## What blocked me\n\n- 2026-11-16 (Python fundamentals): CORS." in markdown
+    assert "- Python fundamentals: 1 h" in markdown
+
+
+def test_weekly_review_errors_and_isolation(app, auth):
+    alice, bob = app.test_client(), app.test_client()
+    type(auth)(app, alice).login("alice")
+    type(auth)(app, bob).login("bob")
+    make_entry(app, date(2026, 11, 16), notes="### What blocked me\nalice-secret\n")
+    alice.post("/review/2026-11-16", data={"notes": "alice-review"})
+    body = text(bob.get("/review/2026-11-16"))
+    assert "alice-secret" not in body and "alice-review" not in body
+    assert bob.get("/review/not-a-date").status_code == 404
+    too_long = alice.post("/review/2026-11-16", data={"notes": "x" * 100_001}, headers=HX)
+    assert too_long.status_code == 422 and "Review must be at most 100 kB." in text(too_long)
+
+
+def test_review_pages_link_weeks(app, client, auth):
+    auth.login()
+    this_week = text(client.get("/review"))
+    assert "← Previous week" in this_week and "Next week →" not in this_week
+    assert "Next week →" in text(client.get("/review/2026-01-05"))
+
+
+@pytest.mark.parametrize("path", ["/timer", "/review", "/settings/template"])
+def test_daily_pages_need_a_login(client, auth, path):
+    auth.create()
+    assert client.get(path).status_code == 302
