@@ -349,3 +349,26 @@ def test_review_pages_link_weeks(app, client, auth):
 def test_daily_pages_need_a_login(client, auth, path):
     auth.create()
     assert client.get(path).status_code == 302
+
+
+def test_htmx_changes_are_announced_to_screen_readers(app, client, auth):
+    auth.login()
+    entry_id = make_entry(app, date(2026, 1, 5))
+    stage = stage_ids(app)[0]
+    created = client.post(
+        "/entries", data={"date": "2026-01-05", "duration": "1h", "stage": stage}, headers=HX
+    )
+    assert '<hx-partial hx-target="#announcer" hx-swap="innerHTML">Entry saved.' in text(created)
+    updated = client.post(
+        f"/entries/{entry_id}",
+        data={"date": "2026-01-05", "duration": "2h", "stage": stage},
+        headers=HX,
+    )
+    assert '<hx-partial hx-target="#announcer" hx-swap="innerHTML">Entry updated.' in text(updated)
+    deleted = client.post(f"/entries/{entry_id}/delete", headers=HX)
+    assert 'role="status">Entry of' in text(deleted)
+    restored = client.post(f"/entries/{entry_id}/restore", headers=HX)
+    assert '<hx-partial hx-target="#announcer" hx-swap="innerHTML">Entry restored.' in text(
+        restored
+    )
+    assert 'id="announcer" class="visually-hidden" aria-live="polite"' in text(client.get("/"))

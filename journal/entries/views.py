@@ -156,9 +156,13 @@ def update(entry_id: int):
     if not is_htmx():
         flash("Entry updated.", "success")
         return see_other(url_for("entries.show", entry_id=entry.id))
+    return _changed_row(entry_id, "Entry updated.")
+
+
+def _changed_row(entry_id: int, announcement: str):
     entry = _entry_or_404(entry_id)
-    response = current_app.make_response(render_template("entries/_entry.html", entry=entry))
-    return trigger(response, ENTRIES_CHANGED)
+    html = render_template("entries/_entry_announced.html", entry=entry, announcement=announcement)
+    return trigger(current_app.make_response(html), ENTRIES_CHANGED)
 
 
 @bp.post("/entries/<int:entry_id>/delete")
@@ -187,9 +191,7 @@ def restore(entry_id: int):
     if not is_htmx():
         flash("Entry restored.", "success")
         return see_other(url_for("entries.show", entry_id=entry.id))
-    entry = _entry_or_404(entry_id)
-    response = current_app.make_response(render_template("entries/_entry.html", entry=entry))
-    return trigger(response, ENTRIES_CHANGED)
+    return _changed_row(entry_id, "Entry restored.")
 
 
 def _back_to(default: str) -> str:
