@@ -28,7 +28,8 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-$(HTMX): scripts/fetch_htmx.py $(INSTALLED)
+# Order-only on the install: reinstalling packages does not fetch htmx again.
+$(HTMX): scripts/fetch_htmx.py | $(INSTALLED)
 	$(BIN)/python scripts/fetch_htmx.py
 
 db: setup

@@ -6,12 +6,19 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from .config import load_config
 from .db import init_db
 from .extensions import csrf, db, login_manager, migrate
+from .validation import MAX_ID
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+class IdConverter(IntegerConverter):
+    def __init__(self, url_map, *args, **kwargs):
+        super().__init__(url_map, min=1, max=MAX_ID)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -26,6 +33,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    # Ids in URLs stay within the database's 64-bit range; a larger one is simply 404.
+    app.url_map.converters["int"] = IdConverter
     load_config(app, test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 

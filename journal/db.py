@@ -57,7 +57,8 @@ def write_transaction() -> Iterator[Session]:
     """Run the block as one write transaction: all of it is committed, or none of it.
 
     On SQLite the transaction starts with ``BEGIN IMMEDIATE``, taking the write lock
-    up front. A read transaction the request already holds is ended first.
+    up front. A read transaction the request already holds is ended first, and what it
+    loaded is expired, so the block reads current rows under the write lock.
     """
     session = db.session()
     if session.in_transaction():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 from flask import Response, redirect, render_template, request
 
@@ -51,7 +52,17 @@ def add_vary(response: Response) -> Response:
 
 
 def local_path(target: str | None) -> str | None:
-    """``target`` when it is a path on this site (safe to redirect to), else None."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """``target`` when it is a path on this site (safe to redirect to), else None.
+
+    Browsers and Werkzeug drop tabs and newlines and read a backslash as a slash, so
+    a slash, a tab, then ``/evil.test`` would become ``//evil.test``: any of those
+    characters is refused.
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if any(char.isspace() or ord(char) < 32 or ord(char) == 127 or char == "\\" for char in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target

@@ -19,3 +19,16 @@ def clean_text(value: str | None) -> str:
     """Trim surrounding space, normalise line endings (browsers send CRLF), drop NUL bytes."""
     text = (value or "").replace("\x00", "")
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+# Ids are 64-bit signed integers in every supported database.
+MAX_ID = 2**63 - 1
+
+
+def parse_id(value) -> int | None:
+    """A database id from user input (a form field, a query argument), or None."""
+    text = str(value or "").strip()
+    if not text.isdecimal() or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None

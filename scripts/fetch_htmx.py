@@ -21,6 +21,8 @@ PACKAGE = "htmx.org"
 VERSION = "4.0.1"
 INTEGRITY = "sha512-oF7JgXhDW9UXCy/k1ZYFUQgzu/rm19ORWPSPNL91vPluB2PB9+MV55tyQdH/w7o2EAbTYUG5SDW1R60mdkdqGg=="  # noqa: E501
 MEMBER = "package/dist/htmx.min.js"
+# The sha256 of htmx.min.js inside that tarball: lets setup re-check a copy already in place.
+FILE_SHA256 = "a0abb04f2f45a1f89d1d4844023245537e5e6014c87b144553e0607b4cc32130"
 
 ROOT = Path(__file__).resolve().parent.parent
 DEST = ROOT / "static" / "vendor" / "htmx.min.js"
@@ -107,11 +109,22 @@ def download(npm: list[str]) -> bytes:
         return tarballs[0].read_bytes()
 
 
+def in_place() -> bool:
+    """True when static/vendor already holds exactly the pinned htmx."""
+    return DEST.exists() and hashlib.sha256(DEST.read_bytes()).hexdigest() == FILE_SHA256
+
+
 def main() -> int:
+    if in_place():
+        print(f"htmx {VERSION} already in place and verified")
+        return 0
     try:
         script = extract_verified(download(npm_command()))
     except FetchError as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    if hashlib.sha256(script).hexdigest() != FILE_SHA256:
+        print(f"error: htmx.min.js in {PACKAGE}@{VERSION} is not the pinned file.", file=sys.stderr)
         return 1
     DEST.parent.mkdir(parents=True, exist_ok=True)
     partial = DEST.with_suffix(".tmp")

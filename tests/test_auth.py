@@ -145,7 +145,20 @@ def test_login_returns_to_the_page_asked_for(client, auth):
     assert response.location == "/journal?q=x"
 
 
-@pytest.mark.parametrize("target", ["https://evil.test/", "//evil.test/", "/\\evil.test"])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.test/",
+        "//evil.test/",
+        "/\\evil.test",
+        "/\t/evil.test",
+        "/\n/evil.test",
+        "/\r\n/evil.test",
+        "/ /evil.test",
+        "/\x7f/evil.test",
+        "javascript:alert(1)",
+    ],
+)
 def test_login_never_redirects_off_site(client, auth, target):
     auth.create()
     response = client.post(
@@ -210,6 +223,35 @@ def test_htmx_request_after_the_session_ended_is_sent_to_login(client, auth):
     response = client.get("/journal", headers=HX)
     assert response.status_code == 401
     assert response.headers["HX-Redirect"].startswith("/login")
+
+
+def test_after_login_a_user_returns_to_the_page_not_to_a_post_only_url(client, auth):
+    auth.login()
+    auth.logout()
+    headers = {**HX, "HX-Current-URL": "http://localhost/journal?q=x"}
+    response = client.post("/entries/5/delete", headers=headers)
+    assert response.headers["HX-Redirect"] == "/login?next=/journal"
+    plain = client.post("/entries")
+    assert plain.location == "/login"
+
+
+def test_logout_removes_the_remember_cookie(client, auth):
+    auth.login(remember=True)
+    response = auth.logout()
+    cleared = [h for h in response.headers.getlist("Set-Cookie") if h.startswith("remember_token=")]
+    assert cleared and "Expires=Thu, 01 Jan 1970" in cleared[0]
+    assert client.get_cookie("remember_token") is None
+
+
+def test_only_one_owner_even_when_first_visits_race(app, auth):
+    from journal.auth.services import create_user
+    from journal.validation import ValidationError
+
+    with app.app_context():
+        create_user("first", PASSWORD, is_owner=True)
+        with pytest.raises(ValidationError, match="already has its owner"):
+            create_user("second", PASSWORD, is_owner=True)
+    assert count(app, User) == 1
 
 
 # Settings and password
@@ -341,6 +383,18 @@ def test_cli_create_user_asks_on_a_terminal_without_echoing(app, tmp_path):
     assert PASSWORD.encode() not in output
     with app.app_context():
         assert get_user_by_name("dave") is not None
+
+
+def test_cli_create_user_brings_a_new_database_up_to_date(tmp_path):
+    from journal import create_app
+
+    from .conftest import make_config
+
+    app = create_app(make_config(tmp_path / "fresh"))
+    result = app.test_cli_runner().invoke(args=["create-user", "hana"], input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert get_user_by_name("hana") is not None
 
 
 def test_cli_refuses_an_existing_name(app, runner, auth):

@@ -527,17 +527,150 @@ def test_created_time_is_kept_apart_from_the_study_date(app, auth):
         assert entry.created_at.date() >= date(2026, 1, 1)
 
 
-def test_nothing_partial_when_saving_fails(app, auth, monkeypatch):
-    """A failure in the middle of a save leaves neither the entry nor its tags."""
+def test_nothing_partial_when_saving_fails(app, auth):
+    """A failure after the entry was written to the database rolls all of it back."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
     auth.create()
-    import journal.entries.services as entry_services
 
-    def broken(*args):
-        raise RuntimeError("disk full")
+    def fail_after_flush(session, _context):
+        if any(isinstance(obj, EntryTag) for obj in session.new) or session.info.get("flushed"):
+            raise RuntimeError("disk full")
+        session.info["flushed"] = True
 
-    monkeypatch.setattr(entry_services, "extract_tags", broken)
-    with pytest.raises(RuntimeError):
-        make_entry(app, notes="#tag")
+    event.listen(Session, "after_flush", fail_after_flush)
+    try:
+        with pytest.raises(RuntimeError):
+            make_entry(app, notes="#tag")
+    finally:
+        event.remove(Session, "after_flush", fail_after_flush)
     with app.app_context():
         assert db.session.scalar(select(func.count(Entry.id))) == 0
         assert db.session.scalar(select(func.count()).select_from(EntryTag)) == 0
+
+
+def test_changing_the_stage_inline_shows_the_new_stage(app, client, auth):
+    auth.login()
+    entry_id = make_entry(app)
+    sql = first_stage(app, index=1)
+    response = client.post(
+        f"/entries/{entry_id}",
+        data={"date": "2026-02-02", "duration": "1h", "stage": sql.id, "topics": sql.topics[0].id},
+        headers=HX,
+    )
+    assert "Databases and SQL" in text(response)
+    assert "Python fundamentals" not in text(response)
+    assert sql.topics[0].name in text(response)
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"duration": "9" * 400}, "duration"),
+        ({"duration": "1" * 5000}, "duration"),
+        ({"stage": str(2**64)}, "stage"),
+        ({"stage": "-1"}, "stage"),
+        ({"topics": str(2**64)}, "topics"),
+    ],
+)
+def test_huge_or_odd_numbers_are_refused_not_crashed_on(app, client, auth, data, field):
+    auth.login()
+    response = add(client, app, **data)
+    assert response.status_code == 422
+    assert field_error(response, "quick-add", field)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"/entries/{2**64}",
+        f"/entries/{2**64}/edit",
+        f"/roadmap/stages/{2**64}",
+        f"/roadmap/topics/{2**63}",
+        "/entries/0",
+    ],
+)
+def test_ids_out_of_range_are_not_found(client, auth, path):
+    auth.login()
+    assert client.get(path).status_code == 404
+
+
+def test_odd_filters_and_cursors_do_not_crash(app, client, auth):
+    auth.login()
+    make_entry(app)
+    bad_stage = client.get(f"/journal?stage={2**64}", headers=HX)
+    assert bad_stage.status_code == 200
+    assert "Stage: choose a stage from the list." in text(bad_stage)
+    for cursor in ("garbage", f"2026-01-01.{2**64}", "2026-13-01.5", ".5"):
+        response = client.get("/journal", query_string={"after": cursor}, headers=HX)
+        assert response.status_code == 200
+        assert "<article" not in text(response), cursor
+
+
+def test_journal_can_filter_by_an_archived_stage(app, client, auth):
+    auth.login()
+    stage = first_stage(app, index=2)
+    make_entry(app, stage_id=stage.id, notes="kept history")
+    client.post(f"/roadmap/stages/{stage.id}/archive")
+    page = text(client.get(f"/journal?stage={stage.id}"))
+    assert '<optgroup label="Archived">' in page
+    assert f'<option value="{stage.id}" selected>Web frameworks</option>' in page
+    assert "kept history" in page
+
+
+def test_forms_on_their_own_pages_are_plain_forms(app, client, auth):
+    auth.login()
+    entry_id = make_entry(app)
+    assert 'hx-post="/entries"' not in text(client.get("/entries/new"))
+    assert f'hx-post="/entries/{entry_id}"' not in text(client.get(f"/entries/{entry_id}/edit"))
+    assert 'hx-post="/entries"' in text(client.get("/"))
+    inline = text(client.get(f"/entries/{entry_id}/edit", headers=HX))
+    assert f'hx-post="/entries/{entry_id}"' in inline
+    assert 'name="duration" type="text" value="1h" required  autofocus' in inline or (
+        "autofocus" in inline.split('name="duration"')[1].split(">")[0]
+    )
+
+
+def test_focus_follows_delete_and_undo(app, client, auth):
+    auth.login()
+    entry_id = make_entry(app)
+    deleted = text(client.post(f"/entries/{entry_id}/delete", headers=HX))
+    assert '<button type="submit" class="button" autofocus>Undo</button>' in deleted
+    restored = text(client.post(f"/entries/{entry_id}/restore", headers=HX))
+    assert f'href="/entries/{entry_id}" autofocus>' in restored
+
+
+def test_creating_an_entry_purges_deletions_past_undo(app, client, auth):
+    auth.login()
+    old = make_entry(app)
+    client.post(f"/entries/{old}/delete", headers=HX)
+    with app.app_context():
+        db.session.get(Entry, old).deleted_at = utcnow() - timedelta(days=30)
+        db.session.commit()
+    add(client, app)
+    assert [e.id for e in entries(app, include_deleted=True)] == [old + 1]
+
+
+def test_a_replayed_form_brings_back_its_deleted_entry(app, client, auth):
+    auth.login()
+    key = "replayed-key-0001"
+    add(client, app, idempotency_key=key, notes="first send")
+    [entry] = entries(app)
+    client.post(f"/entries/{entry.id}/delete", headers=HX)
+    again = add(client, app, idempotency_key=key, notes="first send")
+    assert again.status_code == 200
+    assert [e.id for e in entries(app)] == [entry.id]
+    assert "first send" in text(again)
+
+
+def test_journal_announces_how_many_entries_match(app, client, auth):
+    auth.login()
+    make_entry(app, notes="alpha")
+    make_entry(app, notes="beta")
+    body = text(client.get("/journal?q=alpha", headers=HX))
+    assert (
+        '<hx-partial hx-target="#announcer" hx-swap="innerHTML">1 entry matches the filters.'
+        in body
+    )
+    assert "aria-live" not in body.split("<hx-partial")[0]

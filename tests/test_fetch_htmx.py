@@ -58,3 +58,15 @@ def test_no_network_and_no_copy_fails_with_what_to_do(fetch, tmp_path, monkeypat
     assert "Could not fetch htmx.org@4.0.1 with npm" in message
     assert "network request failed" in message
     assert "Connect to the network and run `make setup` again" in message
+
+
+def test_the_copy_in_place_is_the_pinned_file(fetch):
+    if not fetch.DEST.exists():
+        pytest.skip("setup has not fetched htmx in this checkout")
+    assert fetch.in_place()
+
+
+def test_a_changed_copy_in_place_is_not_trusted(fetch, tmp_path, monkeypatch):
+    monkeypatch.setattr(fetch, "DEST", tmp_path / "htmx.min.js")
+    (tmp_path / "htmx.min.js").write_bytes(b"/* someone edited this */")
+    assert not fetch.in_place()

@@ -79,3 +79,10 @@ def test_tags_may_hold_letters_of_any_script():
 
 def test_clean_tag_for_filters():
     assert clean_tag("  #Django ") == "django"
+
+
+def test_a_tag_at_the_start_of_a_line_stays_a_tag():
+    html = render_notes("#python generators today\n\n# A real heading")
+    assert "<p>#python generators today</p>" in html
+    assert "<h1>A real heading</h1>" in html
+    assert extract_tags("#python generators today") == ["python"]

@@ -226,3 +226,41 @@ def test_a_changed_default_never_rewrites_an_existing_copy(app, auth, monkeypatc
     auth.create("bob")
     assert stages(app) == before
     assert stages(app, "bob")[0][1] == "Changed default"
+
+
+def test_moving_a_topic_shows_the_new_order_at_once(app, client, auth):
+    auth.login()
+    stage_id = stages(app)[4][0]
+    with app.app_context():
+        second = db.session.scalar(
+            select(Topic).where(Topic.stage_id == stage_id, Topic.name == "Git and GitHub")
+        )
+    response = client.post(
+        f"/roadmap/topics/{second.id}/move", data={"direction": "up"}, headers=HX
+    )
+    body = text(response)
+    assert body.index("Git and GitHub") < body.index("Linux command line")
+    assert topic_names(app, stage_id)[:2] == ["Git and GitHub", "Linux command line"]
+
+
+def test_a_stages_own_page_uses_plain_forms_that_come_back_to_it(app, client, auth):
+    auth.login()
+    stage_id = stages(app)[1][0]
+    page = text(client.get(f"/roadmap/stages/{stage_id}"))
+    assert 'hx-target="#roadmap"' not in page  # there is no roadmap on this page to swap
+    assert "Move up: Databases and SQL" not in page  # topics still move, the stage does not
+    response = client.post(
+        f"/roadmap/stages/{stage_id}/archive", data={"next": f"/roadmap/stages/{stage_id}"}
+    )
+    assert response.status_code == 303
+    assert response.location == f"/roadmap/stages/{stage_id}"
+    # After an inline edit on that page, the heading still has no roadmap targets.
+    head = client.get(
+        f"/roadmap/stages/{stage_id}",
+        headers={**HX, "HX-Current-URL": f"http://localhost/roadmap/stages/{stage_id}"},
+    )
+    assert 'hx-target="#roadmap"' not in text(head)
+    on_roadmap = client.get(
+        f"/roadmap/stages/{stage_id}", headers={**HX, "HX-Current-URL": "http://localhost/roadmap"}
+    )
+    assert 'hx-target="#roadmap"' in text(on_roadmap)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import Blueprint
+from flask import Blueprint, current_app
 
+from ..schema import upgrade_database
 from ..validation import ValidationError
 from . import services
 
@@ -22,6 +23,7 @@ def create_user_command(username: str, timezone: str) -> None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
+    upgrade_database(current_app._get_current_object())
     if not services.valid_timezone(timezone):
         raise click.ClickException(f"Unknown time zone “{timezone}”; use a name like Europe/Paris.")
     try:

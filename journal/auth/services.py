@@ -57,6 +57,9 @@ def create_user(username: str, password: str, *, timezone: str = "UTC", is_owner
     with write_transaction() as session:
         if session.scalar(select(User.id).where(User.username == username)):
             raise ValidationError.one("username", f"The username “{username}” is already taken.")
+        if is_owner and session.scalar(select(User.id).limit(1)):
+            # Checked under the write lock: two first visits at once make one owner.
+            raise ValidationError.one("username", "This journal already has its owner.")
         user = User(
             username=username, password_hash=password_hash, timezone=timezone, is_owner=is_owner
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
 from flask import (
@@ -18,6 +19,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..entries.services import purge_deleted
 from ..extensions import login_manager
 from ..htmx import is_htmx, local_path, see_other
 from ..validation import ValidationError
@@ -34,10 +36,19 @@ def load_user(token: str):
 @login_manager.unauthorized_handler
 def unauthorized():
     """Send the browser to the login page; htmx is told to go there rather than swap it in."""
-    target = url_for("auth.login", next=request.full_path.rstrip("?"))
+    target = url_for("auth.login", next=_return_to())
     if is_htmx():
         return "", 401, {"HX-Redirect": target}
     return redirect(target)
+
+
+def _return_to() -> str | None:
+    """The page to come back to after logging in: never a URL that only takes a POST."""
+    if is_htmx():
+        return local_path(urlsplit(request.headers.get("HX-Current-URL", "")).path) or None
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    return None
 
 
 @bp.before_app_request
@@ -118,6 +129,8 @@ def _sign_in(user, *, remember: bool) -> None:
     services.start_session(user, remember=remember)
     duration = timedelta(days=current_app.config["REMEMBER_DAYS"])
     login_user(user, remember=remember, duration=duration)
+    # Deleted entries past their Undo window leave for good at the latest now.
+    purge_deleted(user.id)
 
 
 @bp.post("/logout")
@@ -125,8 +138,8 @@ def logout():
     """End the session on the server too, so a copied cookie no longer signs anyone in."""
     if current_user.is_authenticated:
         services.end_session(current_user.session_token)
-    logout_user()
     session.clear()
+    logout_user()  # after clearing: it marks the remember cookie for deletion
     flash("You are logged out.", "success")
     return see_other(url_for("auth.login"))
 

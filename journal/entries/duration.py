@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 MAX_MINUTES = 24 * 60
@@ -20,7 +21,8 @@ _PATTERNS = [
     (re.compile(r"^(\d+):([0-5]\d)$"), "hours+minutes"),
 ]
 
-HELP = "Duration: type minutes like 45 or 90 min, or hours like 1.5h, 1h30 or 1h 30m."
+INPUT_MAX = 40
+HELP = "type minutes like 45 or 90 min, or hours like 1.5h, 1h30 or 1h 30m."
 
 
 class DurationError(ValueError):
@@ -34,9 +36,9 @@ def parse_duration(text: str) -> int:
         raise DurationError("Duration is required.")
     if value.startswith("-"):
         raise DurationError("Duration must be more than zero.")
-    minutes = _match(value)
+    minutes = _match(value) if len(value) <= INPUT_MAX else None
     if minutes is None:
-        raise DurationError(f"Duration “{_shorten(text)}” is not understood. {HELP}")
+        raise DurationError(f"Duration “{_shorten(text)}” is not understood: {HELP}")
     if minutes <= 0:
         raise DurationError("Duration must be more than zero.")
     if minutes > MAX_MINUTES:
@@ -50,9 +52,9 @@ def _match(value: str) -> int | None:
         if not found:
             continue
         if kind == "minutes":
-            return round(_number(found.group(1)))
+            return _round(_number(found.group(1)))
         if kind == "hours":
-            return round(_number(found.group(1)) * 60)
+            return _round(_number(found.group(1)) * 60)
         hours, minutes = int(found.group(1)), int(found.group(2))
         if minutes >= 60:
             return None
@@ -62,6 +64,11 @@ def _match(value: str) -> int | None:
 
 def _number(text: str) -> float:
     return float(text.replace(",", "."))
+
+
+def _round(minutes: float) -> int:
+    """Half a minute and more counts as a minute (1.5 → 2, 2.5 → 3)."""
+    return math.floor(minutes + 0.5)
 
 
 def _shorten(text: str, limit: int = 30) -> str:

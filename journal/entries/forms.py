@@ -30,6 +30,8 @@ class EntryForm:
     autofocus: str | None = None
     # The notes start from the user's reflection prompts; unanswered ones are dropped on save.
     from_template: bool = False
+    # Saved in place with htmx (quick-add, inline edit); on a page of its own, a plain form.
+    htmx: bool = True
 
     @property
     def stage(self) -> Stage | None:

@@ -26,6 +26,8 @@ class Entry(db.Model):
         # Serves the journal list, day and week queries: all filter by user and date.
         Index("ix_entries_user_date", "user_id", "study_date", "id"),
         UniqueConstraint("user_id", "idempotency_key", name="uq_entries_user_idempotency_key"),
+        # An entry's id is its address (/entries/<id>): never hand a purged one out again.
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

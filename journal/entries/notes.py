@@ -6,6 +6,8 @@ import re
 
 import markdown
 import nh3
+from markdown.blockprocessors import HashHeaderProcessor
+from markdown.extensions import Extension
 
 NOTES_MAX_BYTES = 100_000
 TAG_MAX = 50
@@ -28,11 +30,25 @@ _INLINE_CODE = re.compile(r"`[^`\n]*`")
 _TAG = re.compile(r"(?<![\w#&/:])#([^\W_][\w-]*(?:/[\w-]+)*)")
 
 
+class _SpacedHeadings(HashHeaderProcessor):
+    """A heading needs a space after its #s, so ``#python`` at a line start stays a tag."""
+
+    RE = re.compile(
+        r"(?:^|\n)(?P<level>#{1,6})[ \t]+(?P<header>(?:\\.|[^\\#]|#+(?=[^#\n]))*?)#*(?:\n|$)"
+    )
+
+
+class _JournalNotes(Extension):
+    def extendMarkdown(self, md):
+        md.parser.blockprocessors.register(_SpacedHeadings(md.parser), "hashheader", 70)
+
+
 def render_notes(text: str) -> str:
     """Markdown to HTML that is safe to put in a page as it is."""
     if not text:
         return ""
-    html = markdown.markdown(text, extensions=MARKDOWN_EXTENSIONS, output_format="html")
+    extensions = [*MARKDOWN_EXTENSIONS, _JournalNotes()]
+    html = markdown.markdown(text, extensions=extensions, output_format="html")
     return sanitize_html(html)
 
 

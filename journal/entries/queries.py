@@ -11,6 +11,7 @@ from sqlalchemy import and_, func, or_, select
 from ..clock import week_bounds
 from ..extensions import db
 from ..roadmap.models import Stage
+from ..validation import parse_id
 from .models import Entry, EntryTag
 from .notes import clean_tag
 from .services import ENTRY_LOAD, live_entries
@@ -94,9 +95,8 @@ def parse_filters(args: Mapping[str, str]) -> JournalFilters:
     filters = JournalFilters()
     stage = (args.get("stage") or "").strip()
     if stage:
-        if stage.isdecimal():
-            filters.stage_id = int(stage)
-        else:
+        filters.stage_id = parse_id(stage)
+        if filters.stage_id is None:
             filters.errors["stage"] = "Stage: choose a stage from the list."
     filters.tag = clean_tag(args.get("tag") or "")[:50]
     for name, attr in (("from", "date_from"), ("to", "date_to")):
@@ -126,8 +126,11 @@ def journal_page(user, filters: JournalFilters, *, cursor: str | None, limit: in
     """One page of the journal, newest first, starting after ``cursor``."""
     conditions = _conditions(user, filters)
     query = select(Entry).where(*conditions)
-    after = _parse_cursor(cursor)
-    if after:
+    if cursor:
+        after = _parse_cursor(cursor)
+        if after is None:
+            # A cursor no page of ours made: nothing follows it (never page one again).
+            return JournalPage([], None, 0, 0)
         day, entry_id = after
         query = query.where(
             or_(Entry.study_date < day, and_(Entry.study_date == day, Entry.id < entry_id))
@@ -166,24 +169,24 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _parse_cursor(cursor: str | None) -> tuple[date, int] | None:
-    if not cursor:
-        return None
+def _parse_cursor(cursor: str) -> tuple[date, int] | None:
     day, _, entry_id = cursor.partition(".")
+    number = parse_id(entry_id)
     try:
-        return date.fromisoformat(day), int(entry_id)
+        return (date.fromisoformat(day), number) if number else None
     except ValueError:
         return None
 
 
-def stage_choices(user, *, keep: int | None = None) -> list[Stage]:
-    """Active stages for a form's select, plus the archived one an entry already has."""
+def stage_choices(user, *, keep: int | None = None, archived: bool = False) -> list[Stage]:
+    """Stages for a select: the active ones, plus the archived one an entry already has,
+    or every archived one too (``archived=True``, for filters over history)."""
     query = select(Stage).where(Stage.user_id == user.id)
-    if keep:
-        query = query.where(or_(Stage.archived_at.is_(None), Stage.id == keep))
-    else:
-        query = query.where(Stage.archived_at.is_(None))
-    return list(db.session.scalars(query.order_by(Stage.position, Stage.id)))
+    if not archived:
+        active = Stage.archived_at.is_(None)
+        query = query.where(or_(active, Stage.id == keep) if keep else active)
+    order = (Stage.archived_at.is_not(None), Stage.position, Stage.id)
+    return list(db.session.scalars(query.order_by(*order)))
 
 
 def last_used_stage_id(user) -> int | None:

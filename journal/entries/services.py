@@ -10,13 +10,14 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..clock import user_today
 from ..db import utcnow, write_transaction
 from ..extensions import db
 from ..roadmap.models import Stage, Topic
-from ..validation import ValidationError, clean_text
+from ..validation import ValidationError, clean_text, parse_id
 from .duration import DurationError, parse_duration
 from .models import Entry, EntryTag
 from .notes import NOTES_MAX_BYTES, drop_empty_sections, extract_tags, render_notes
@@ -104,9 +105,10 @@ def _parse_date(user, text: str, errors: dict[str, str]) -> date | None:
 
 def _parse_stage(user, text: str, entry: Entry | None, errors: dict[str, str]) -> Stage | None:
     stage = None
-    if text.isdecimal():
+    stage_id = parse_id(text)
+    if stage_id is not None:
         stage = db.session.scalar(
-            select(Stage).where(Stage.id == int(text), Stage.user_id == user.id)
+            select(Stage).where(Stage.id == stage_id, Stage.user_id == user.id)
         )
     if stage is None:
         errors["stage"] = "Stage: choose a stage of your roadmap."
@@ -123,10 +125,11 @@ def _parse_topics(user, form, stage, entry, errors) -> tuple[int, ...]:
         raw = [raw]
     if not raw:
         return ()
-    if not all(str(value).isdecimal() for value in raw):
+    parsed = [parse_id(value) for value in raw]
+    if None in parsed or len(parsed) > 200:
         errors["topics"] = "Topics: choose topics from the list."
         return ()
-    ids = tuple(dict.fromkeys(int(value) for value in raw))
+    ids = tuple(dict.fromkeys(parsed))
     topics = db.session.scalars(select(Topic).where(Topic.id.in_(ids), Topic.user_id == user.id))
     found = {topic.id: topic for topic in topics}
     kept = {topic.id for topic in entry.topics} if entry else set()
@@ -151,14 +154,34 @@ def create_entry(user, data: EntryInput, idempotency_key: str | None = None) -> 
     """
     key = valid_idempotency_key(idempotency_key)
     notes_html = render_notes(data.notes)
+    try:
+        return _create(user, data, key, notes_html)
+    except IntegrityError:
+        # Two sends of one form raced past the check (possible where writes are not
+        # serialized, as on PostgreSQL): the unique key kept one; answer with it.
+        if key is None:
+            raise
+        existing = db.session.scalar(
+            select(Entry).where(Entry.user_id == user.id, Entry.idempotency_key == key)
+        )
+        if existing is None:
+            raise
+        return existing, False
+
+
+def _create(user, data: EntryInput, key: str | None, notes_html: str) -> tuple[Entry, bool]:
     with write_transaction() as session:
         if key:
             existing = session.scalar(
                 select(Entry).where(Entry.user_id == user.id, Entry.idempotency_key == key)
             )
             if existing is not None:
+                # The same form sent again: answer with what the first send saved, back
+                # in place if it was deleted meanwhile, so "saved" is always true.
+                existing.deleted_at = None
                 return existing, False
         now = utcnow()
+        _purge_deleted(session, user.id, now)
         entry = Entry(user_id=user.id, idempotency_key=key, created_at=now)
         _apply(entry, data, notes_html, now)
         session.add(entry)
@@ -195,12 +218,22 @@ def delete_entry(entry: Entry) -> None:
     now = utcnow()
     with write_transaction() as session:
         entry.deleted_at = now
-        session.execute(
-            delete(Entry).where(
-                Entry.user_id == entry.user_id,
-                Entry.deleted_at < now - timedelta(seconds=undo_seconds()),
-            )
+        _purge_deleted(session, entry.user_id, now)
+
+
+def purge_deleted(user_id: int) -> None:
+    """Remove for good the entries deleted longer ago than Undo reaches."""
+    with write_transaction() as session:
+        _purge_deleted(session, user_id, utcnow())
+
+
+def _purge_deleted(session, user_id: int, now) -> None:
+    session.execute(
+        delete(Entry).where(
+            Entry.user_id == user_id,
+            Entry.deleted_at < now - timedelta(seconds=undo_seconds()),
         )
+    )
 
 
 def restore_entry(entry: Entry) -> None:

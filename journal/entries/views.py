@@ -69,13 +69,13 @@ def journal():
     page = queries.journal_page(
         current_user, filters, cursor=cursor, limit=current_app.config["PAGE_SIZE"]
     )
-    fragment = "entries/_journal_more.html" if cursor else "entries/_journal_results.html"
+    fragment = "entries/_journal_more.html" if cursor else "entries/_journal_update.html"
     return render(
         "entries/journal.html",
         fragment,
         filters=filters,
         page=page,
-        stages=queries.stage_choices(current_user, keep=None),
+        stages=queries.stage_choices(current_user, archived=True),
     )
 
 
@@ -91,6 +91,7 @@ def new():
         stage_id=stage,
         duration=request.args.get("duration", "")[:20],
     )
+    form.htmx = False
     if is_partial():
         form.values["stage"] = str(stage or "")
     return render("entries/new.html", "entries/_topic_picker.html", form=form)
@@ -106,6 +107,7 @@ def create():
         form = submitted_form(
             current_user, url_for("entries.create"), request.form, error.errors, form_id=form_id
         )
+        form.htmx = is_htmx()
         template = "entries/_entry_form.html" if is_htmx() else "entries/new.html"
         return render_template(template, form=form), 422
     entry, _ = services.create_entry(current_user, data, request.form.get("idempotency_key"))
@@ -139,6 +141,8 @@ def show(entry_id: int):
 def edit(entry_id: int):
     entry = _entry_or_404(entry_id)
     form = edit_entry_form(current_user, entry, url_for("entries.update", entry_id=entry.id))
+    form.htmx = is_partial()
+    form.autofocus = "duration" if form.htmx else None
     return render("entries/edit.html", "entries/_entry_form.html", form=form)
 
 
@@ -150,6 +154,7 @@ def update(entry_id: int):
         data = services.parse_entry_form(current_user, request.form, entry=entry)
     except ValidationError as error:
         form = submitted_form(current_user, action, request.form, error.errors, entry=entry)
+        form.htmx = is_htmx()
         template = "entries/_entry_form.html" if is_htmx() else "entries/edit.html"
         return render_template(template, form=form), 422
     services.update_entry(entry, data)
@@ -161,7 +166,9 @@ def update(entry_id: int):
 
 def _changed_row(entry_id: int, announcement: str):
     entry = _entry_or_404(entry_id)
-    html = render_template("entries/_entry_announced.html", entry=entry, announcement=announcement)
+    html = render_template(
+        "entries/_entry_announced.html", entry=entry, announcement=announcement, focus_entry=True
+    )
     return trigger(current_app.make_response(html), ENTRIES_CHANGED)
 
 

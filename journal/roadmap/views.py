@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..events import ROADMAP_CHANGED
-from ..htmx import is_htmx, render, see_other, trigger
+from ..htmx import is_htmx, local_path, render, see_other, trigger
 from ..validation import ValidationError
 from . import services
 
@@ -19,8 +21,15 @@ def _signed_in():
     """The roadmap is private."""
 
 
+def _on_roadmap_page() -> bool:
+    """Whether an htmx request comes from the roadmap page (not a stage's own page)."""
+    current = urlsplit(request.headers.get("HX-Current-URL", "")).path
+    return current == url_for("roadmap.index")
+
+
 def _roadmap_context(**extra):
     return {
+        "on_roadmap": True,
         "stages": services.stages_of(current_user),
         "archived_stages": services.stages_of(current_user, archived=True),
         "new_stage_errors": {},
@@ -46,7 +55,8 @@ def _topic_or_404(topic_id: int):
 def _changed(template: str, **context):
     """After a change: htmx gets the updated region, a plain form goes back to the roadmap."""
     if not is_htmx():
-        return see_other(url_for("roadmap.index"))
+        return see_other(local_path(request.form.get("next")) or url_for("roadmap.index"))
+    context.setdefault("on_roadmap", _on_roadmap_page())
     response = current_app.make_response(render_template(template, **context))
     return trigger(response, ROADMAP_CHANGED)
 
@@ -72,7 +82,12 @@ def add_stage():
 @bp.get("/stages/<int:stage_id>")
 def stage(stage_id: int):
     """A stage on its own page, or its heading for htmx (the end of an inline edit)."""
-    return render("roadmap/stage.html", "roadmap/_stage_head.html", stage=_stage_or_404(stage_id))
+    return render(
+        "roadmap/stage.html",
+        "roadmap/_stage_head.html",
+        stage=_stage_or_404(stage_id),
+        on_roadmap=_on_roadmap_page(),
+    )
 
 
 @bp.get("/stages/<int:stage_id>/edit")
@@ -135,7 +150,12 @@ def add_topic(stage_id: int):
     try:
         name = services.parse_topic_name(request.form)
     except ValidationError as error:
-        context = {"stage": stage, "topic_errors": error.errors, "topic_value": request.form}
+        context = {
+            "stage": stage,
+            "topic_errors": error.errors,
+            "topic_value": request.form,
+            "on_roadmap": False,
+        }
         template = "roadmap/_topics.html" if is_htmx() else "roadmap/stage.html"
         return render_template(template, **context), 422
     services.create_topic(stage, name)
@@ -146,7 +166,13 @@ def add_topic(stage_id: int):
 def topic(topic_id: int):
     """A topic's line (htmx), or its stage's page."""
     topic = _topic_or_404(topic_id)
-    return render("roadmap/stage.html", "roadmap/_topic.html", topic=topic, stage=topic.stage)
+    return render(
+        "roadmap/stage.html",
+        "roadmap/_topic.html",
+        topic=topic,
+        stage=topic.stage,
+        on_roadmap=False,
+    )
 
 
 @bp.get("/topics/<int:topic_id>/edit")

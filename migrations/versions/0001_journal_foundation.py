@@ -75,7 +75,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['stage_id'], ['stages.id'], name=op.f('fk_entries_stage_id_stages')),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_entries_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_entries')),
-    sa.UniqueConstraint('user_id', 'idempotency_key', name='uq_entries_user_idempotency_key')
+    sa.UniqueConstraint('user_id', 'idempotency_key', name='uq_entries_user_idempotency_key'),
+    sqlite_autoincrement=True,
     )
     with op.batch_alter_table('entries', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_entries_stage_id'), ['stage_id'], unique=False)

@@ -120,6 +120,11 @@ def test_pages_fit_a_phone(browser, live_server):
     page.get_by_label("Password").fill("a long test passphrase")
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(live_server.url + "/")
+    # The longest tag allowed, and a long unbroken word, must not widen the page.
+    page.locator("#quick-add-duration").fill("20m")
+    page.locator("#quick-add-notes").fill("#" + "a" * 50 + " " + "b" * 80)
+    page.locator("#quick-add").get_by_role("button", name="Add entry").click()
+    expect(page.locator("#today-entries article.entry")).to_have_count(1)
     for path in ("/", "/journal", "/roadmap", "/review", "/settings", "/timer", "/entries/new"):
         page.goto(live_server.url + path)
         width = page.evaluate("document.documentElement.scrollWidth")
