@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import available_timezones
 
-from flask import Blueprint, flash, render_template, request, url_for
+from flask import Blueprint, flash, make_response, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..clock import user_today
@@ -67,7 +67,13 @@ def _range_context() -> dict:
 def dashboard():
     """Every panel; for htmx, the range panel (the range chooser swaps it)."""
     if is_partial():
-        return render_template("insights/_range.html", **_range_context())
+        context = _range_context()
+        response = make_response(render_template("insights/_range.html", **context))
+        if request.headers.get("HX-Source") == "form#range-form":
+            # The chooser's choice goes into the address bar; a panel refresh does not.
+            chosen = context["range_panel"].range
+            response.headers["HX-Push-Url"] = url_for("insights.dashboard", **chosen.as_args())
+        return response
     context = _range_context()
     for name in ("week", "streak", "totals", "weeks", "calendar", "pace"):
         context.update(_context(name))
