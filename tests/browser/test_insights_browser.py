@@ -9,6 +9,14 @@ from playwright.sync_api import expect
 from .test_journal_browser import mark_page, quick_add, still_same_page
 
 
+def add_and_settle(page, duration, stage, total):
+    """Quick-add on Today, then wait for the panels that refresh after it, so that
+    leaving the page does not cut their requests short."""
+    quick_add(page, duration, stage=stage)
+    expect(page.locator("[data-week-total]")).to_have_text(total)
+    expect(page.locator("#week-stages .stage-bar", has_text=stage)).to_have_count(1)
+
+
 def bar_width(page, stage_name) -> float:
     row = page.locator("#week-stages .stage-bar", has_text=stage_name)
     return float(row.locator("rect.stage-bar-fill").get_attribute("width"))
@@ -41,8 +49,7 @@ def test_adding_an_entry_on_today_updates_the_week_total_and_the_chart(signed_in
 
 def test_dashboard_panels_follow_a_deleted_and_restored_entry(signed_in, live_server):
     page = signed_in
-    quick_add(page, "1h", "Decorators", stage="Python fundamentals")
-    expect(page.locator("#today-entries article.entry")).to_have_count(1)
+    add_and_settle(page, "1h", "Python fundamentals", "1 h")
     entry_id = (
         page.locator("#today-entries a.entry-date").first.get_attribute("href").split("/")[-1]
     )
@@ -86,8 +93,7 @@ def test_dashboard_panels_follow_a_deleted_and_restored_entry(signed_in, live_se
 
 def test_the_range_chooser_swaps_the_panel_in_place(signed_in, live_server):
     page = signed_in
-    quick_add(page, "2h", stage="Web frameworks")
-    expect(page.locator("#today-entries article.entry")).to_have_count(1)
+    add_and_settle(page, "2h", "Web frameworks", "2 h")
     page.goto(live_server.url + "/dashboard")
     mark_page(page)
     this_week = page.get_by_role("button", name="This week")
@@ -131,8 +137,7 @@ def test_the_range_chooser_works_without_javascript(browser, live_server):
 
 def test_calendar_days_answer_the_pointer_and_the_keyboard(signed_in, live_server):
     page = signed_in
-    quick_add(page, "40m", stage="Python fundamentals")
-    expect(page.locator("#today-entries article.entry")).to_have_count(1)
+    add_and_settle(page, "40m", "Python fundamentals", "0.7 h")
     page.goto(live_server.url + "/dashboard")
     detail = page.locator("[data-heatmap-detail]")
     today = page.locator("[data-heatmap] [tabindex='0']")
