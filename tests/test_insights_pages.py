@@ -314,6 +314,11 @@ def test_settings_page_has_the_goals_section(client, auth):
 
 def test_settings_are_saved(app, client, auth):
     auth.login()
+    assert (
+        client.get("/dashboard/settings")
+        .headers["Location"]
+        .endswith("/settings#insights-settings")
+    )
     response = client.post(
         "/dashboard/settings",
         data={"daily_minimum": "30", "weekly_goal": "7.5", "week_start": "6", "rest_days": "1"},

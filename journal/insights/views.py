@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from zoneinfo import available_timezones
 
-from flask import Blueprint, flash, make_response, render_template, request, url_for
+from flask import (
+    Blueprint,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from ..clock import user_today
@@ -85,6 +93,12 @@ def panel(name: str):
     """One panel on a page of its own, or its fragment for htmx."""
     template, title = PANELS[name]
     return render("insights/panel.html", template, panel=template, title=title, **_context(name))
+
+
+@bp.get("/settings")
+def settings_page():
+    """The goals are edited on the settings page (a reload after a failed save lands here)."""
+    return redirect(url_for("auth.settings") + "#insights-settings")
 
 
 @bp.post("/settings")
