@@ -53,10 +53,19 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .core.views import register_error_pages
     from .daily.views import bp as daily_bp
     from .entries.views import bp as entries_bp
+    from .insights.views import bp as insights_bp
     from .roadmap.views import bp as roadmap_bp
     from .templating import register_templating
 
-    for blueprint in (core_bp, auth_bp, accounts_cli, entries_bp, roadmap_bp, daily_bp):
+    for blueprint in (
+        core_bp,
+        auth_bp,
+        accounts_cli,
+        entries_bp,
+        insights_bp,
+        roadmap_bp,
+        daily_bp,
+    ):
         app.register_blueprint(blueprint)
     register_error_pages(app)
     register_templating(app)

@@ -67,7 +67,9 @@ def test_dark_theme_really_changes_the_palette():
 
 def test_focus_is_always_visible():
     assert ":focus-visible { outline: 3px solid var(--focus)" in CSS
-    assert "outline: none" not in CSS and "outline:none" not in CSS
+    # A rule may drop the outline only if it draws the focus another way.
+    for rule in re.findall(r"[^{}]*\{[^}]*outline:\s*none[^}]*\}", CSS):
+        assert "stroke: var(--focus)" in rule or "box-shadow" in rule, rule.strip()
 
 
 def png_size(path: Path) -> tuple[int, int]:

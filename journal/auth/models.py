@@ -21,6 +21,12 @@ class User(UserMixin, db.Model):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     is_owner: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Insights: what counts as a day studied, the week's target, where a week begins
+    # (0 Monday, 6 Sunday, as clock.week_bounds takes it) and the rest days a streak allows.
+    daily_minimum_minutes: Mapped[int] = mapped_column(default=15, server_default="15")
+    weekly_goal_minutes: Mapped[int] = mapped_column(default=600, server_default="600")
+    week_start: Mapped[int] = mapped_column(default=0, server_default="0")
+    rest_days_per_week: Mapped[int] = mapped_column(default=0, server_default="0")
 
     sessions: Mapped[list[LoginSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

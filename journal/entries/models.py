@@ -25,6 +25,16 @@ class Entry(db.Model):
     __table_args__ = (
         # Serves the journal list, day and week queries: all filter by user and date.
         Index("ix_entries_user_date", "user_id", "study_date", "id"),
+        # Serves the insights aggregates (sums per day and per stage of live entries):
+        # equality on user and deleted_at, a range on the date, the rest read from the index.
+        Index(
+            "ix_entries_user_live_date",
+            "user_id",
+            "deleted_at",
+            "study_date",
+            "stage_id",
+            "minutes",
+        ),
         UniqueConstraint("user_id", "idempotency_key", name="uq_entries_user_idempotency_key"),
         # An entry's id is its address (/entries/<id>): never hand a purged one out again.
         {"sqlite_autoincrement": True},

@@ -39,9 +39,14 @@ class WeekSummary:
         return sum(1 for _, minutes in self.days if minutes)
 
 
-def week_summary(user, today: date) -> WeekSummary:
-    """Minutes studied in the week holding ``today``, in total and per day."""
-    first, last = week_bounds(today)
+def week_summary(user, today: date, week_start: int | None = None) -> WeekSummary:
+    """Minutes studied in the week holding ``today``, in total and per day.
+
+    The week begins on the user's chosen day (Monday or Sunday) unless ``week_start`` says.
+    """
+    if week_start is None:
+        week_start = user.week_start
+    first, last = week_bounds(today, week_start)
     rows = db.session.execute(
         select(Entry.study_date, func.coalesce(func.sum(Entry.minutes), 0), func.count(Entry.id))
         .where(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import utcnow
@@ -41,15 +41,23 @@ class Stage(db.Model):
         return [topic for topic in self.topics if topic.archived_at is None]
 
 
+TOPIC_STATES = ("learning", "done", "skipped")
+
+
 class Topic(db.Model):
     __tablename__ = "topics"
-    __table_args__ = (Index("ix_topics_stage_position", "stage_id", "position"),)
+    __table_args__ = (
+        Index("ix_topics_stage_position", "stage_id", "position"),
+        CheckConstraint("state IN ('learning', 'done', 'skipped')", name="state"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     stage_id: Mapped[int] = mapped_column(ForeignKey("stages.id", ondelete="CASCADE"))
     position: Mapped[int]
     name: Mapped[str] = mapped_column(String(120))
+    # None (not started), or one of TOPIC_STATES; progress counts "done" only.
+    state: Mapped[str | None] = mapped_column(String(10))
     archived_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -13,7 +13,7 @@ from ..db import utcnow, write_transaction
 from ..extensions import db
 from ..validation import ValidationError, clean_text
 from .default import DEFAULT_ROADMAP
-from .models import Stage, Topic
+from .models import TOPIC_STATES, Stage, Topic
 
 COLOR_RE = re.compile(r"^#[0-9a-f]{6}$")
 STAGE_NAME_MAX = 80
@@ -162,6 +162,19 @@ def rename_topic(topic: Topic, name: str) -> None:
 def set_topic_archived(topic: Topic, archived: bool) -> None:
     with write_transaction():
         topic.archived_at = utcnow() if archived else None
+
+
+def parse_topic_state(form: Mapping[str, str]) -> str | None:
+    """A topic's new state: learning, done, skipped, or None (empty: not started)."""
+    state = clean_text(form.get("state")) or None
+    if state is not None and state not in TOPIC_STATES:
+        raise ValidationError.one("state", "State must be learning, done or skipped.")
+    return state
+
+
+def set_topic_state(topic: Topic, state: str | None) -> None:
+    with write_transaction():
+        topic.state = state
 
 
 def move_topic(topic: Topic, direction: str) -> None:

@@ -210,6 +210,18 @@ def move_topic(topic_id: int):
     return _changed("roadmap/_topics.html", stage=topic.stage)
 
 
+@bp.post("/topics/<int:topic_id>/state")
+def set_topic_state(topic_id: int):
+    """Mark a topic learning, done or skipped (an empty state clears it)."""
+    topic = _topic_or_404(topic_id)
+    try:
+        state = services.parse_topic_state(request.form)
+    except ValidationError:
+        abort(400)
+    services.set_topic_state(topic, state)
+    return _changed("roadmap/_topics.html", stage=topic.stage)
+
+
 @bp.post("/topics/<int:topic_id>/archive")
 def archive_topic(topic_id: int):
     topic = _topic_or_404(topic_id)

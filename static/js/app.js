@@ -113,3 +113,51 @@
     }
   });
 })();
+
+// ==== Insights: the calendar heatmap ===============================================
+// Without this the calendar still works: each day has a tooltip and the table lists them.
+// With it, pointing at or focusing a day writes its hours under the calendar, and the
+// arrow keys move between days (one tab stop for the whole calendar).
+(function () {
+  "use strict";
+
+  function cellOf(node) {
+    return node && node.closest ? node.closest("[data-heatmap] [data-day]") : null;
+  }
+
+  function describe(cell) {
+    var figure = cell.closest("figure");
+    var detail = figure && figure.querySelector("[data-heatmap-detail]");
+    var title = cell.querySelector("title");
+    if (detail && title) detail.textContent = title.textContent;
+  }
+
+  document.addEventListener("mouseover", function (event) {
+    var cell = cellOf(event.target);
+    if (cell) describe(cell);
+  });
+  document.addEventListener("focusin", function (event) {
+    var cell = cellOf(event.target);
+    if (cell) describe(cell);
+  });
+
+  // Cells come in date order: one step is a day (up/down), seven a week (left/right).
+  var MOVES = { ArrowUp: -1, ArrowDown: 1, ArrowLeft: -7, ArrowRight: 7 };
+  document.addEventListener("keydown", function (event) {
+    var cell = cellOf(event.target);
+    if (!cell) return;
+    var cells = Array.prototype.slice.call(cell.closest("[data-heatmap]").querySelectorAll("[data-day]"));
+    var index = cells.indexOf(cell);
+    var next;
+    if (event.key in MOVES) next = cells[index + MOVES[event.key]];
+    else if (event.key === "Home") next = cells[0];
+    else if (event.key === "End") next = cells[cells.length - 1];
+    else return;
+    event.preventDefault();
+    if (!next) return;
+    cell.setAttribute("tabindex", "-1");
+    next.setAttribute("tabindex", "0");
+    next.focus();
+  });
+})();
+// ==== end of Insights ==============================================================

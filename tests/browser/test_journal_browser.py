@@ -117,6 +117,7 @@ def test_search_filters_as_you_type(signed_in, live_server):
     for notes in ("Learned about decorators", "SQL joins practice", "More decorators"):
         quick_add(page, "15m", notes)
         expect(page.locator("#quick-add-notes")).to_have_value("")
+    expect(page.locator("#week-stages [data-week-goal]")).to_contain_text("0.8 h")  # settled
     page.get_by_role("link", name="Journal").click()
     expect(page.locator("#journal-results article.entry")).to_have_count(3)
     mark_page(page)
@@ -151,8 +152,12 @@ def test_every_page_loads_without_console_errors_or_csp_violations(signed_in, li
     page = signed_in
     quick_add(page, "25m", "A note with a [link](https://example.test)")
     expect(page.locator("#today-entries article.entry")).to_have_count(1)
+    # Let the panels that refresh on "entries-changed" finish before leaving the page.
+    expect(page.locator("[data-week-total]")).to_have_text("0.4 h")
+    expect(page.locator("#week-stages .stage-bar")).to_have_count(1)
     entry_href = page.locator("#today-entries a.entry-date").first.get_attribute("href")
-    for path in ("/", "/journal", "/roadmap", "/week", "/settings", "/entries/new", entry_href):
+    pages = ("/", "/journal", "/dashboard", "/roadmap", "/week", "/settings", "/entries/new")
+    for path in (*pages, entry_href):
         page.goto(live_server.url + path)
         expect(page.locator("main")).to_be_visible()
     assert page.problems.errors == []

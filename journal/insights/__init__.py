@@ -1,0 +1,1 @@
+"""Insights: hours per stage, weeks, the calendar, streaks, goals and roadmap pace."""

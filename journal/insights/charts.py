@@ -1,0 +1,169 @@
+"""The two charts built from minutes per day and stage: weeks stacked by stage, and the
+calendar of the last 365 days. Geometry is computed here; the Jinja macros only draw."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ..clock import week_bounds
+from ..roadmap.models import Stage
+from . import services
+
+WEEK_SPANS = (12, 52)
+CALENDAR_DAYS = 365
+# Calendar geometry, in pixels: the SVG is drawn at its natural size and scrolls.
+CELL, GAP = 11, 2
+STEP = CELL + GAP
+LEFT, TOP = 30, 16
+# Axis steps for the weekly chart, in hours.
+NICE_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200)
+
+
+@dataclass(frozen=True)
+class Segment:
+    stage: Stage
+    minutes: int
+    y: float  # top of the segment, in chart units (0 top, 100 bottom)
+    height: float
+
+
+@dataclass(frozen=True)
+class WeekBar:
+    first: date
+    last: date
+    minutes: int
+    segments: list[Segment]
+
+
+@dataclass(frozen=True)
+class WeeksChart:
+    span: int
+    weeks: list[WeekBar]
+    axis_hours: list[int]  # gridline labels, top (the axis maximum) to bottom (0)
+    goal: int
+    goal_y: float
+    legend: list[Stage]
+
+    @property
+    def minutes(self) -> int:
+        return sum(week.minutes for week in self.weeks)
+
+    @property
+    def width(self) -> int:
+        return self.span * 10
+
+
+def weeks_chart(user, today: date, span: int) -> WeeksChart:
+    """Hours per week over the last ``span`` weeks (this one included), stacked by stage."""
+    current, _ = week_bounds(today, user.week_start)
+    firsts = [current - timedelta(weeks=n) for n in range(span - 1, -1, -1)]
+    rows = services.minutes_by_day_and_stage(user, firsts[0], current + timedelta(days=6))
+    per_week: dict[date, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for row in rows:
+        per_week[week_bounds(row.day, user.week_start)[0]][row.stage_id] += row.minutes
+    stages = services.stages_by_id(user)
+    goal = user.weekly_goal_minutes
+    # Room above the goal line, so it never sits on the chart's top edge.
+    peak = max([sum(per_week[first].values()) for first in firsts] + [goal * 11 // 10 + 1])
+    axis_max, step = _nice_axis(peak)
+    weeks = []
+    for first in firsts:
+        y = 100.0
+        segments = []
+        for stage in stages.values():
+            spent = per_week[first].get(stage.id, 0)
+            if spent:
+                height = round(spent * 100 / axis_max, 3)
+                y = round(y - height, 3)
+                segments.append(Segment(stage, spent, y, height))
+        weeks.append(
+            WeekBar(first, first + timedelta(days=6), sum(per_week[first].values()), segments)
+        )
+    seen = {segment.stage.id for week in weeks for segment in week.segments}
+    legend = [stage for stage in stages.values() if stage.id in seen]
+    axis = list(range(axis_max // 60, -1, -step))
+    goal_y = round(100 - goal * 100 / axis_max, 3)
+    return WeeksChart(span, weeks, axis, goal, goal_y, legend)
+
+
+def _nice_axis(peak_minutes: int) -> tuple[int, int]:
+    """The axis maximum (minutes, whole hours) and gridline step (hours): 2 to 4 lines."""
+    hours = max(peak_minutes / 60, 1)
+    step = next((s for s in NICE_STEPS if hours / s <= 4), NICE_STEPS[-1])
+    return math.ceil(hours / step) * step * 60, step
+
+
+@dataclass(frozen=True)
+class DayCell:
+    day: date
+    minutes: int
+    level: int  # 0 nothing logged, 1 to 4 quarters of the busiest day
+    stages: list[tuple[Stage, int]]
+    x: int
+    y: int
+
+
+@dataclass(frozen=True)
+class Calendar:
+    first: date
+    last: date
+    cells: list[DayCell]
+    months: list[tuple[str, int]]  # label, x
+    weekdays: list[tuple[str, int]]  # label, y
+    width: int
+    height: int
+    peak: int
+
+    @property
+    def minutes(self) -> int:
+        return sum(cell.minutes for cell in self.cells)
+
+    @property
+    def active(self) -> list[DayCell]:
+        return [cell for cell in self.cells if cell.stages]
+
+
+def calendar(user, today: date) -> Calendar:
+    """The last 365 days, today included: a column per week, a row per weekday."""
+    first = today - timedelta(days=CALENDAR_DAYS - 1)
+    origin, _ = week_bounds(first, user.week_start)
+    stages = services.stages_by_id(user)
+    per_day: dict[date, list[tuple[Stage, int]]] = defaultdict(list)
+    for row in services.minutes_by_day_and_stage(user, first, today):
+        per_day[row.day].append((stages[row.stage_id], row.minutes))
+    order = {stage_id: n for n, stage_id in enumerate(stages)}
+    peak = max((sum(m for _, m in day) for day in per_day.values()), default=0)
+    cells, months = [], []
+    for n in range(CALENDAR_DAYS):
+        day = first + timedelta(days=n)
+        offset = (day - origin).days
+        column, row = divmod(offset, 7)
+        breakdown = sorted(per_day.get(day, []), key=lambda item: order[item[0].id])
+        minutes = sum(m for _, m in breakdown)
+        level = math.ceil(minutes * 4 / peak) if peak and minutes else 0
+        x, y = LEFT + column * STEP, TOP + row * STEP
+        cells.append(DayCell(day, minutes, level, breakdown, x, y))
+        if day.day == 1 or n == 0:
+            months.append((f"{day:%b}", x))
+    # A label for the partial first month only when there is room before the next one.
+    if len(months) > 1 and months[1][1] - months[0][1] < 3 * STEP:
+        months.pop(0)
+    weekdays = []
+    for row in range(7):
+        day = origin + timedelta(days=row)
+        if day.weekday() in (0, 2, 4):
+            weekdays.append((f"{day:%a}", TOP + row * STEP + CELL - 2))
+    columns = (today - origin).days // 7 + 1
+    return Calendar(
+        first,
+        today,
+        cells,
+        months,
+        weekdays,
+        width=LEFT + columns * STEP,
+        height=TOP + 7 * STEP,
+        peak=peak,
+    )

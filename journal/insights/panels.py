@@ -1,0 +1,216 @@
+"""What each dashboard panel shows, composed from the aggregates in services.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ..clock import week_bounds
+from ..roadmap.models import Stage
+from . import services
+from .ranges import DateRange
+from .streaks import Streaks, find_streaks
+
+# "The current pace" is the average of the last four weeks, today included.
+PACE_DAYS = 28
+# The week's hours spread over this many stages or more earn a gentle word on focus.
+FOCUS_SPREAD = 3
+
+
+@dataclass(frozen=True)
+class StageRow:
+    stage: Stage
+    minutes: int
+    bar: float  # length of its bar, 0 to 100, against the largest row
+    share: int  # percent of all the minutes shown
+
+
+def stage_rows(
+    stages: dict[int, Stage], minutes: dict[int, int], *, idle: bool = True
+) -> list[StageRow]:
+    """A row per stage in roadmap order; ``idle`` keeps active stages without minutes."""
+    total = sum(minutes.values())
+    peak = max(minutes.values(), default=0)
+    rows = []
+    for stage in stages.values():
+        spent = minutes.get(stage.id, 0)
+        if not spent and (stage.archived or not idle):
+            continue
+        bar = round(spent * 100 / peak, 2) if peak else 0
+        share = round(spent * 100 / total) if total else 0
+        rows.append(StageRow(stage, spent, bar, share))
+    return rows
+
+
+@dataclass(frozen=True)
+class RangePanel:
+    range: DateRange
+    rows: list[StageRow]
+    totals: services.Totals
+
+
+def range_panel(user, chosen: DateRange) -> RangePanel:
+    """Hours per stage and the totals of the chosen range: two aggregates."""
+    by_stage = services.minutes_by_stage(user, chosen.first, chosen.last)
+    totals = services.totals(user, chosen.first, chosen.last)
+    return RangePanel(chosen, stage_rows(services.stages_by_id(user), by_stage), totals)
+
+
+@dataclass(frozen=True)
+class WeekGoal:
+    first: date
+    last: date
+    today: date
+    minutes: int
+    goal: int
+    rows: list[StageRow]  # stages studied this week, in roadmap order
+
+    @property
+    def percent(self) -> int:
+        return round(self.minutes * 100 / self.goal) if self.goal else 0
+
+    @property
+    def bar(self) -> float:
+        return min(100, round(self.minutes * 100 / self.goal, 2)) if self.goal else 0
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.goal - self.minutes)
+
+    @property
+    def days_left(self) -> int:
+        """Days left in the week, today included."""
+        return max(0, (self.last - self.today).days + 1)
+
+    @property
+    def per_day(self) -> int:
+        """Minutes a day, from today to the week's end, that reach the goal."""
+        if not self.remaining or not self.days_left:
+            return 0
+        return -(-self.remaining // self.days_left)
+
+    @property
+    def spread(self) -> int:
+        return len(self.rows)
+
+    @property
+    def unfocused(self) -> bool:
+        return self.spread >= FOCUS_SPREAD
+
+    @property
+    def top(self) -> StageRow | None:
+        return max(self.rows, key=lambda row: row.minutes, default=None)
+
+
+def week_goal(user, today: date) -> WeekGoal:
+    """This week (the user's weeks) against the weekly goal, and its spread over stages."""
+    first, last = week_bounds(today, user.week_start)
+    by_stage = services.minutes_by_stage(user, first, last)
+    rows = stage_rows(services.stages_by_id(user), by_stage, idle=False)
+    minutes = sum(by_stage.values())
+    return WeekGoal(first, last, today, minutes, user.weekly_goal_minutes, rows)
+
+
+@dataclass(frozen=True)
+class StreakPanel:
+    streaks: Streaks
+    today_minutes: int
+    minimum: int
+    rest_days: int
+
+    @property
+    def today_missing(self) -> int:
+        return max(0, self.minimum - self.today_minutes)
+
+
+def streak_panel(user, today: date) -> StreakPanel:
+    days = services.days_with_at_least(user, user.daily_minimum_minutes, today)
+    streaks = find_streaks(
+        days, today, rest_days=user.rest_days_per_week, week_start=user.week_start
+    )
+    today_minutes = services.totals(user, today, today).minutes
+    return StreakPanel(streaks, today_minutes, user.daily_minimum_minutes, user.rest_days_per_week)
+
+
+@dataclass(frozen=True)
+class StagePace:
+    stage: Stage
+    logged: int
+    suggested: int | None  # None: an open-ended stage
+    topics: services.TopicCounts
+    finish: date | None = None  # projected, at the current pace
+
+    @property
+    def percent(self) -> int | None:
+        if not self.suggested:
+            return None
+        return round(self.logged * 100 / self.suggested)
+
+    @property
+    def bar(self) -> float:
+        if not self.suggested:
+            return 0
+        return min(100, round(self.logged * 100 / self.suggested, 2))
+
+    @property
+    def reached(self) -> bool:
+        return self.suggested is not None and self.logged >= self.suggested
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.suggested - self.logged) if self.suggested else 0
+
+
+@dataclass(frozen=True)
+class PacePanel:
+    rows: list[StagePace]
+    since: date
+    recent_minutes: int  # in the last PACE_DAYS days
+    goal: int
+
+    @property
+    def weekly_pace(self) -> int:
+        return round(self.recent_minutes * 7 / PACE_DAYS)
+
+    @property
+    def planned(self) -> list[StagePace]:
+        return [row for row in self.rows if row.suggested]
+
+    @property
+    def all_reached(self) -> bool:
+        return bool(self.planned) and all(row.reached for row in self.planned)
+
+    @property
+    def finish(self) -> date | None:
+        """When the last stage with a suggested length is reached, at the current pace."""
+        dates = [row.finish for row in self.planned if not row.reached]
+        return dates[-1] if dates and all(dates) else None
+
+
+def pace_panel(user, today: date) -> PacePanel:
+    """Per active stage: hours against the suggestion, topics done, the projected finish.
+
+    Stages are taken in roadmap order at the pace of the last four weeks: a stage is
+    projected to finish once the hours still missing up to and including it are done.
+    """
+    since = today - timedelta(days=PACE_DAYS - 1)
+    minutes = services.stage_minutes_with_recent(user, since)
+    topics = services.topic_counts(user)
+    recent = sum(row.recent for row in minutes.values())
+    rows: list[StagePace] = []
+    missing = 0
+    for stage in services.stages_by_id(user).values():
+        if stage.archived:
+            continue
+        logged = minutes[stage.id].total if stage.id in minutes else 0
+        suggested = (
+            stage.suggested_weeks * user.weekly_goal_minutes if stage.suggested_weeks else None
+        )
+        finish = None
+        if suggested is not None and logged < suggested:
+            missing += suggested - logged
+            if recent:
+                finish = today + timedelta(days=-(-missing * PACE_DAYS // recent))
+        counts = topics.get(stage.id, services.TopicCounts())
+        rows.append(StagePace(stage, logged, suggested, counts, finish))
+    return PacePanel(rows, since, recent, user.weekly_goal_minutes)
