@@ -7,6 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from .auth.cookies import init_cookies
 from .config import load_config
 from .db import init_db
 from .extensions import csrf, db, login_manager, migrate
@@ -36,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see your journal."
     login_manager.login_message_category = "info"
+    init_cookies(app)
 
     from . import models  # noqa: F401  (every model registered before first use)
     from .auth.cli import cli as accounts_cli
