@@ -1,4 +1,4 @@
-"""The whole database as data: to prove that a request changed nothing, or removed exactly some rows.
+"""The whole database as data: proof that a request changed nothing, or removed exactly some rows.
 
 Every table the models define is read (``db.metadata``), so tables added later are covered
 without touching the tests that use this.
@@ -45,5 +45,8 @@ def differences(before: dict[str, Counter], after: dict[str, Counter]) -> dict[s
     for name in before.keys() | after.keys():
         old, new = before.get(name, Counter()), after.get(name, Counter())
         if old != new:
-            changed[name] = {"added": list((new - old).elements()), "removed": list((old - new).elements())}
+            changed[name] = {
+                "added": list((new - old).elements()),
+                "removed": list((old - new).elements()),
+            }
     return changed

@@ -29,7 +29,9 @@ def attempt(client, username="alice", password=WRONG, address="127.0.0.1"):
 
 
 def error_of(response) -> str:
-    match = re.search(r'<p class="form-error" role="alert" id="login-error">([^<]*)</p>', text(response))
+    match = re.search(
+        r'<p class="form-error" role="alert" id="login-error">([^<]*)</p>', text(response)
+    )
     assert match, "no error shown"
     return match.group(1)
 
@@ -129,7 +131,9 @@ def test_unknown_names_get_exactly_the_same_answers(app, auth):
     assert [r[:2] for r in known] == [r[:2] for r in unknown]
     assert [r[0] for r in known] == [401] * 5 + [429] * 3
     strip_token = re.compile(r'name="csrf_token" value="[^"]*"|"X-CSRFToken": "[^"]*"')
-    assert [strip_token.sub("", r[2]) for r in known] == [strip_token.sub("", r[2]) for r in unknown]
+    assert [strip_token.sub("", r[2]) for r in known] == [
+        strip_token.sub("", r[2]) for r in unknown
+    ]
 
 
 def test_names_are_counted_however_they_are_typed(app, client, auth):
@@ -209,7 +213,10 @@ def test_the_failures_stored_hold_no_password(app, client, auth):
         (
             "/settings/password",
             "current_password",
-            {"new_password": "a brand new passphrase", "confirm_password": "a brand new passphrase"},
+            {
+                "new_password": "a brand new passphrase",
+                "confirm_password": "a brand new passphrase",
+            },
         ),
         ("/settings/delete", "password", {}),
     ],
