@@ -11,6 +11,7 @@ from .auth.cookies import init_cookies
 from .config import load_config
 from .db import init_db
 from .extensions import csrf, db, login_manager, migrate
+from .validation import IdConverter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .roadmap.views import bp as roadmap_bp
     from .templating import register_templating
 
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     for blueprint in (core_bp, auth_bp, accounts_cli, entries_bp, roadmap_bp):
         app.register_blueprint(blueprint)
     register_error_pages(app)

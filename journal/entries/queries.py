@@ -11,6 +11,7 @@ from sqlalchemy import and_, func, or_, select
 from ..clock import week_bounds
 from ..extensions import db
 from ..roadmap.models import Stage
+from ..validation import parse_id
 from .models import Entry, EntryTag
 from .notes import clean_tag
 from .services import ENTRY_LOAD, live_entries
@@ -94,9 +95,8 @@ def parse_filters(args: Mapping[str, str]) -> JournalFilters:
     filters = JournalFilters()
     stage = (args.get("stage") or "").strip()
     if stage:
-        if stage.isdecimal():
-            filters.stage_id = int(stage)
-        else:
+        filters.stage_id = parse_id(stage)
+        if filters.stage_id is None:
             filters.errors["stage"] = "Stage: choose a stage from the list."
     filters.tag = clean_tag(args.get("tag") or "")[:50]
     for name, attr in (("from", "date_from"), ("to", "date_to")):
@@ -171,9 +171,11 @@ def _parse_cursor(cursor: str | None) -> tuple[date, int] | None:
         return None
     day, _, entry_id = cursor.partition(".")
     try:
-        return date.fromisoformat(day), int(entry_id)
+        day_value = date.fromisoformat(day)
     except ValueError:
         return None
+    number = parse_id(entry_id)
+    return None if number is None else (day_value, number)
 
 
 def stage_choices(user, *, keep: int | None = None) -> list[Stage]:

@@ -16,7 +16,7 @@ from ..clock import user_today
 from ..db import utcnow, write_transaction
 from ..extensions import db
 from ..roadmap.models import Stage, Topic
-from ..validation import ValidationError, clean_text
+from ..validation import ValidationError, clean_text, parse_id
 from .duration import DurationError, parse_duration
 from .models import Entry, EntryTag
 from .notes import NOTES_MAX_BYTES, extract_tags, render_notes
@@ -102,9 +102,10 @@ def _parse_date(user, text: str, errors: dict[str, str]) -> date | None:
 
 def _parse_stage(user, text: str, entry: Entry | None, errors: dict[str, str]) -> Stage | None:
     stage = None
-    if text.isdecimal():
+    stage_id = parse_id(text)
+    if stage_id is not None:
         stage = db.session.scalar(
-            select(Stage).where(Stage.id == int(text), Stage.user_id == user.id)
+            select(Stage).where(Stage.id == stage_id, Stage.user_id == user.id)
         )
     if stage is None:
         errors["stage"] = "Stage: choose a stage of your roadmap."
@@ -121,10 +122,11 @@ def _parse_topics(user, form, stage, entry, errors) -> tuple[int, ...]:
         raw = [raw]
     if not raw:
         return ()
-    if not all(str(value).isdecimal() for value in raw):
+    parsed = [parse_id(value) for value in raw]
+    if None in parsed:
         errors["topics"] = "Topics: choose topics from the list."
         return ()
-    ids = tuple(dict.fromkeys(int(value) for value in raw))
+    ids = tuple(dict.fromkeys(parsed))
     topics = db.session.scalars(select(Topic).where(Topic.id.in_(ids), Topic.user_id == user.id))
     found = {topic.id: topic for topic in topics}
     kept = {topic.id for topic in entry.topics} if entry else set()
