@@ -8,8 +8,8 @@ back exactly as typed.
 
 The project's own cases take every path, as htmx and as plain forms, and every response
 is checked. The big list of naughty strings (500-odd) takes a quicker route: created
-everywhere and edited into notes with plain form posts, refused forms as fragments, and
-the pages of every 25th item besides the lists that show them all.
+everywhere and edited into notes with plain form posts, refused entry and stage forms as
+fragments, and the pages of every 25th item besides the lists that show them all.
 """
 
 from __future__ import annotations
@@ -74,6 +74,7 @@ class Corpus:
             db.session.execute(delete(Stage).filter_by(user_id=self.user_id))
             db.session.commit()
         self.stages, self.topics, self.entries = [], [], []
+        self.saved = 0
         self.references = self._reference_responses() if thorough else {}
 
     def _new_id(self, model):
@@ -126,8 +127,10 @@ class Corpus:
         if not self.thorough:
             response = self.client.post(url, data=data)
             assert response.status_code == 303, (kind, text(response)[:500])
-            with self.client.session_transaction() as session:
-                session.pop("_flashes", None)  # "Entry saved.": not worth a page each
+            self.saved += 1
+            if self.saved % 25 == 0:  # "Entry saved." piles up in the session cookie
+                with self.client.session_transaction() as session:
+                    session.pop("_flashes", None)
             return
         response = self.client.post(url, data=data, headers=HX)
         assert response.status_code == 200, (kind, text(response)[:500])
@@ -200,7 +203,7 @@ class Corpus:
         # Quick runs: the creating forms, as fragments (the edit forms and the pages
         # include the very same form templates).
         renderings = (HX, {}) if self.thorough else (HX,)
-        kinds = routes if self.thorough else ("entry", "stage", "topic")
+        kinds = routes if self.thorough else ("entry", "stage")
         harmless = {
             (kind, bool(headers)): c.post(routes[kind], data=data, headers=headers)
             for kind, data in refused("plain").items()

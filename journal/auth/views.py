@@ -166,6 +166,18 @@ def settings():
     ), status
 
 
+class Throttled(Exception):
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+
+
+def _check_password_guesses(field: str) -> None:
+    """A signed-in page that asks for the password counts wrong guesses like the login."""
+    wait = throttle.refusal(current_user.username, throttle.client_address())
+    if wait is not None:
+        raise Throttled({field: wait.message})
+
+
 @bp.route("/settings/password", methods=["GET", "POST"])
 @login_required
 def password():
@@ -215,15 +227,3 @@ def delete_account():
             flash("Your account and everything in it have been deleted.", "success")
             return see_other(url_for("auth.login"))
     return render_template("auth/delete_account.html", errors=errors), status
-
-
-class Throttled(Exception):
-    def __init__(self, errors: dict[str, str]):
-        self.errors = errors
-
-
-def _check_password_guesses(field: str) -> None:
-    """A signed-in page that asks for the password counts wrong guesses like the login."""
-    wait = throttle.refusal(current_user.username, throttle.client_address())
-    if wait is not None:
-        raise Throttled({field: wait.message})
