@@ -157,10 +157,10 @@ def test_deletion_page_renders_for_htmx_too(client, auth):
 
 def test_only_your_own_account_can_be_deleted(app, auth):
     """There is no id to change: the signed-in account is the one deleted, with its password."""
-    AuthActions(app, app.test_client()).create("alice", password="alice's own passphrase")
+    AuthActions(app, app.test_client()).create("alice", password="a secret only she knows")
     bob = app.test_client()
     AuthActions(app, bob).login("bob")
-    response = bob.post("/settings/delete", data={"password": "alice's own passphrase"})
+    response = bob.post("/settings/delete", data={"password": "a secret only she knows"})
     assert response.status_code == 422
     for name in ("alice", "bob"):
         with app.app_context():
