@@ -6,19 +6,14 @@ import os
 from pathlib import Path
 
 from flask import Flask
-from werkzeug.routing import IntegerConverter
 
+from .auth.cookies import init_cookies
 from .config import load_config
 from .db import init_db
 from .extensions import csrf, db, login_manager, migrate
-from .validation import MAX_ID
+from .validation import IdConverter
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-class IdConverter(IntegerConverter):
-    def __init__(self, url_map, *args, **kwargs):
-        super().__init__(url_map, min=1, max=MAX_ID)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -33,8 +28,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    # Ids in URLs stay within the database's 64-bit range; a larger one is simply 404.
-    app.url_map.converters["int"] = IdConverter
     load_config(app, test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
@@ -45,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Please log in to see your journal."
     login_manager.login_message_category = "info"
+    init_cookies(app)
 
     from . import models  # noqa: F401  (every model registered before first use)
     from .auth.cli import cli as accounts_cli
@@ -57,6 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .roadmap.views import bp as roadmap_bp
     from .templating import register_templating
 
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     for blueprint in (
         core_bp,
         auth_bp,

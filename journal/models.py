@@ -1,6 +1,6 @@
 """Every model, imported in one place for the app, Alembic and the tests."""
 
-from .auth.models import LoginSession, User
+from .auth.models import FailedLogin, LoginSession, User
 from .daily.models import EntryTemplate, Timer, WeeklyReview
 from .entries.models import Entry, EntryTag, entry_topics
 from .roadmap.models import Stage, Topic
@@ -9,6 +9,7 @@ __all__ = [
     "Entry",
     "EntryTag",
     "EntryTemplate",
+    "FailedLogin",
     "LoginSession",
     "Stage",
     "Timer",

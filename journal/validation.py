@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from werkzeug.routing import IntegerConverter
+
 
 class ValidationError(ValueError):
     """Input that cannot be saved. ``errors`` maps a form field's name to its message."""
@@ -15,20 +17,28 @@ class ValidationError(ValueError):
         return cls({field: message})
 
 
+# The largest id every supported database stores in an INTEGER column (PostgreSQL's is
+# 32-bit): a bigger number typed in a form or a URL can name nothing, and must not reach SQL.
+MAX_ID = 2**31 - 1
+
+
+def parse_id(value) -> int | None:
+    """A row id as sent by a form or a URL: ASCII digits within range, else None."""
+    text = str(value or "").strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
 def clean_text(value: str | None) -> str:
     """Trim surrounding space, normalise line endings (browsers send CRLF), drop NUL bytes."""
     text = (value or "").replace("\x00", "")
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-# Ids are 64-bit signed integers in every supported database.
-MAX_ID = 2**63 - 1
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in a route: an id too large for the database matches no route (a 404)."""
 
-
-def parse_id(value) -> int | None:
-    """A database id from user input (a form field, a query argument), or None."""
-    text = str(value or "").strip()
-    if not text.isdecimal() or len(text) > 19:
-        return None
-    number = int(text)
-    return number if 0 < number <= MAX_ID else None
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)

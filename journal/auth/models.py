@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import utcnow
@@ -55,3 +55,22 @@ class LoginSession(db.Model):
     expires_at: Mapped[datetime]
 
     user: Mapped[User] = relationship(back_populates="sessions")
+
+
+class FailedLogin(db.Model):
+    """One failed log-in. Counted per account name and per client address, then forgotten.
+
+    Kept in the database so that every worker process sees the same counts.
+    """
+
+    __tablename__ = "failed_logins"
+    __table_args__ = (
+        Index("ix_failed_logins_username_created", "username", "created_at"),
+        Index("ix_failed_logins_address_created", "address", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The name as typed (normalised), whether or not such an account exists.
+    username: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

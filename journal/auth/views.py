@@ -23,7 +23,7 @@ from ..entries.services import purge_deleted
 from ..extensions import login_manager
 from ..htmx import is_htmx, local_path, see_other
 from ..validation import ValidationError
-from . import services
+from . import services, throttle
 
 bp = Blueprint("auth", __name__)
 
@@ -109,15 +109,27 @@ def login():
         return redirect(url_for("entries.today"))
     next_url = local_path(request.values.get("next"))
     if request.method == "GET":
+        if services.user_count() == 0:
+            return redirect(url_for("auth.setup"))
         return render_template("auth/login.html", error=None, values={}, next_url=next_url)
     username = request.form.get("username", "")
+    values = {"username": username}
+    address = throttle.client_address()
+    wait = throttle.refusal(username, address)
+    if wait is not None:
+        # Checked before the password, and the same for every name, known or not.
+        page = render_template(
+            "auth/login.html", error=wait.message, values=values, next_url=next_url
+        )
+        return page, 429, {"Retry-After": str(wait.seconds)}
     user = services.authenticate(username, request.form.get("password", ""))
     if user is None:
+        throttle.record_failure(username, address)
         error = "Username or password is not correct."
-        values = {"username": username}
         return render_template(
             "auth/login.html", error=error, values=values, next_url=next_url
         ), 401
+    throttle.clear_failures(user.username)
     _sign_in(user, remember=bool(request.form.get("remember")))
     return see_other(next_url or url_for("entries.today"))
 
@@ -136,12 +148,17 @@ def _sign_in(user, *, remember: bool) -> None:
 @bp.post("/logout")
 def logout():
     """End the session on the server too, so a copied cookie no longer signs anyone in."""
-    if current_user.is_authenticated:
-        services.end_session(current_user.session_token)
-    session.clear()
-    logout_user()  # after clearing: it marks the remember cookie for deletion
+    _sign_out()
     flash("You are logged out.", "success")
     return see_other(url_for("auth.login"))
+
+
+def _sign_out() -> None:
+    if current_user.is_authenticated:
+        services.end_session(current_user.session_token)
+    # Clear first: logout_user() leaves a note in the session to delete the remember cookie.
+    session.clear()
+    logout_user()
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -162,6 +179,18 @@ def settings():
     ), status
 
 
+class Throttled(Exception):
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+
+
+def _check_password_guesses(field: str) -> None:
+    """A signed-in page that asks for the password counts wrong guesses like the login."""
+    wait = throttle.refusal(current_user.username, throttle.client_address())
+    if wait is not None:
+        raise Throttled({field: wait.message})
+
+
 @bp.route("/settings/password", methods=["GET", "POST"])
 @login_required
 def password():
@@ -170,6 +199,7 @@ def password():
     if request.method == "POST":
         form = request.form
         try:
+            _check_password_guesses("current_password")
             services.change_password(
                 current_user,
                 form.get("current_password", ""),
@@ -178,7 +208,35 @@ def password():
             )
         except ValidationError as error:
             errors, status = error.errors, 422
+            if "current_password" in errors:
+                throttle.record_failure(current_user.username, throttle.client_address())
+        except Throttled as error:
+            errors, status = error.errors, 429
         else:
             flash("Password changed. Other devices have been signed out.", "success")
             return see_other(url_for("auth.settings"))
     return render_template("auth/password.html", errors=errors), status
+
+
+@bp.route("/settings/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    """Delete the account and everything in it, once the password confirms it."""
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        try:
+            _check_password_guesses("password")
+            services.delete_account(current_user, request.form.get("password", ""))
+        except ValidationError as error:
+            errors, status = error.errors, 422
+            throttle.record_failure(current_user.username, throttle.client_address())
+        except Throttled as error:
+            errors, status = error.errors, 429
+        else:
+            _sign_out()
+            if services.user_count() == 0:
+                current_app.config.pop("_HAS_USERS", None)
+            flash("Your account and everything in it have been deleted.", "success")
+            return see_other(url_for("auth.login"))
+    return render_template("auth/delete_account.html", errors=errors), status

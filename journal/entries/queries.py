@@ -176,11 +176,12 @@ def _escape_like(text: str) -> str:
 
 def _parse_cursor(cursor: str) -> tuple[date, int] | None:
     day, _, entry_id = cursor.partition(".")
-    number = parse_id(entry_id)
     try:
-        return (date.fromisoformat(day), number) if number else None
+        day_value = date.fromisoformat(day)
     except ValueError:
         return None
+    number = parse_id(entry_id)
+    return None if number is None else (day_value, number)
 
 
 def stage_choices(user, *, keep: int | None = None, archived: bool = False) -> list[Stage]:

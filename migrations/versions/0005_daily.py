@@ -1,7 +1,7 @@
 """daily: timers, entry templates, weekly reviews
 
 Revision ID: 0005
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-26 19:33:02.831720
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0005'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

@@ -73,15 +73,15 @@ class PageProblems:
         self.errors: list[str] = []
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
-        page.on("requestfailed", self._failed)
+        page.on("requestfailed", self._request_failed)
         page.add_init_script(
             "document.addEventListener('securitypolicyviolation', e => "
             "console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));"
         )
 
-    def _failed(self, request):
-        # A navigation cancels what the previous page was still loading (the favicon,
-        # say): that is the browser's doing, not a failed request of the app.
+    def _request_failed(self, request):
+        # A navigation cancels what the previous page was still loading (its favicon, say):
+        # that is the browser's doing, not a failure of the journal.
         if request.failure != "net::ERR_ABORTED":
             self.errors.append(f"request failed: {request.url} ({request.failure})")
 

@@ -1,0 +1,252 @@
+"""Brute force: failed log-ins are counted per account and per address, in the database."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from journal import create_app
+from journal.auth.models import FailedLogin, LoginSession
+from journal.db import utcnow
+from journal.extensions import db
+
+from .conftest import PASSWORD, make_config
+from .helpers import text
+
+WRONG = "not the password at all"
+REFUSED = "Too many failed attempts."
+
+
+def attempt(client, username="alice", password=WRONG, address="127.0.0.1"):
+    return client.post(
+        "/login",
+        data={"username": username, "password": password},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def error_of(response) -> str:
+    match = re.search(
+        r'<p class="form-error" role="alert" id="login-error">([^<]*)</p>', text(response)
+    )
+    assert match, "no error shown"
+    return match.group(1)
+
+
+def age_failures(app, seconds: float):
+    """Move every recorded failure ``seconds`` into the past, as if time had passed."""
+    with app.app_context():
+        for row in db.session.scalars(select(FailedLogin)):
+            row.created_at -= timedelta(seconds=seconds)
+        db.session.commit()
+
+
+def failures(app, **where) -> int:
+    with app.app_context():
+        query = select(func.count(FailedLogin.id))
+        for column, value in where.items():
+            query = query.where(getattr(FailedLogin, column) == value)
+        return db.session.scalar(query)
+
+
+def sessions(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count(LoginSession.id)))
+
+
+def test_after_five_failures_even_the_right_password_waits(app, client, auth):
+    auth.create()
+    for _ in range(5):
+        response = attempt(client)
+        assert response.status_code == 401
+        assert error_of(response) == "Username or password is not correct."
+    refused = attempt(client, password=PASSWORD)
+    assert refused.status_code == 429
+    assert error_of(refused) == f"{REFUSED} Try again in 30 seconds."
+    assert refused.headers["Retry-After"] == "30"
+    assert sessions(app) == 0
+    assert client.get("/").status_code == 302
+    # Once the delay has passed, the right password works.
+    age_failures(app, 31)
+    assert attempt(client, password=PASSWORD).status_code == 303
+    assert client.get("/").status_code == 200
+
+
+def test_the_delay_grows_with_each_new_failure(app, client, auth):
+    auth.create()
+    for _ in range(5):
+        attempt(client)
+    waits = []
+    for _ in range(4):
+        refused = attempt(client)
+        assert refused.status_code == 429
+        waits.append(int(refused.headers["Retry-After"]))
+        age_failures(app, waits[-1] + 1)
+        assert attempt(client).status_code == 401  # allowed again, and wrong again
+    assert waits == [30, 60, 120, 240]
+    assert error_of(attempt(client)) == f"{REFUSED} Try again in 8 minutes."
+
+
+def test_the_delay_has_a_ceiling(app, client, auth):
+    auth.create()
+    for _ in range(30):
+        attempt(client)
+        age_failures(app, 15 * 60 + 1)  # past the ceiling, so the next try is allowed
+    assert attempt(client).status_code == 401
+    refused = attempt(client)
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"] == str(15 * 60)
+
+
+def test_refused_tries_are_not_counted(app, client, auth):
+    """Hammering during the delay does not make it longer."""
+    auth.create()
+    for _ in range(5):
+        attempt(client)
+    for _ in range(10):
+        assert attempt(client).status_code == 429
+    assert failures(app) == 5
+    age_failures(app, 31)
+    assert attempt(client, password=PASSWORD).status_code == 303
+
+
+def test_unknown_names_get_exactly_the_same_answers(app, auth):
+    """The sequence of answers does not reveal whether an account exists."""
+    auth.create("alice")
+
+    def answers(username, address):
+        client = app.test_client()
+        result = []
+        for _ in range(8):
+            response = attempt(client, username=username, address=address)
+            body = text(response).replace(username, "NAME")
+            result.append((response.status_code, error_of(response), body))
+        return result
+
+    known = answers("alice", "10.0.0.1")
+    unknown = answers("nobody-here", "10.0.0.2")
+    assert [r[:2] for r in known] == [r[:2] for r in unknown]
+    assert [r[0] for r in known] == [401] * 5 + [429] * 3
+    strip_token = re.compile(r'name="csrf_token" value="[^"]*"|"X-CSRFToken": "[^"]*"')
+    assert [strip_token.sub("", r[2]) for r in known] == [
+        strip_token.sub("", r[2]) for r in unknown
+    ]
+
+
+def test_names_are_counted_however_they_are_typed(app, client, auth):
+    auth.create()
+    for name in ("alice", "Alice", " ALICE ", "alice", "aLiCe"):
+        attempt(client, username=name)
+    assert attempt(client, password=PASSWORD).status_code == 429
+
+
+def test_a_successful_login_clears_the_accounts_count(app, client, auth):
+    auth.create()
+    for _ in range(4):
+        attempt(client)
+    assert attempt(client, password=PASSWORD).status_code == 303
+    assert failures(app, username="alice") == 0
+    client.post("/logout")
+    for _ in range(4):
+        assert attempt(client).status_code == 401
+    assert attempt(client, password=PASSWORD).status_code == 303
+
+
+def test_one_address_trying_many_names_is_slowed_down(app, auth):
+    auth.create("alice")
+    attacker = app.test_client()
+    for number in range(20):
+        assert attempt(attacker, username=f"user{number}", address="203.0.113.9").status_code == 401
+    # Every name is now refused from that address, a real account with its real password too.
+    assert attempt(attacker, password=PASSWORD, address="203.0.113.9").status_code == 429
+    assert attempt(attacker, username="someone-new", address="203.0.113.9").status_code == 429
+    # Alice, from her own address, is not affected.
+    assert attempt(app.test_client(), password=PASSWORD, address="198.51.100.7").status_code == 303
+
+
+def test_one_account_tried_from_many_addresses_is_slowed_down(app, auth):
+    auth.create()
+    for number in range(5):
+        assert attempt(app.test_client(), address=f"192.0.2.{number}").status_code == 401
+    assert attempt(app.test_client(), password=PASSWORD, address="192.0.2.99").status_code == 429
+
+
+def test_counts_are_shared_by_every_worker(app, auth, tmp_path):
+    """Two app instances on one database, as two gunicorn workers are: one count."""
+    auth.create()
+    other_worker = create_app(make_config(tmp_path))
+    for number in range(5):
+        worker = app if number % 2 else other_worker
+        assert attempt(worker.test_client()).status_code == 401
+    assert attempt(app.test_client(), password=PASSWORD).status_code == 429
+    assert attempt(other_worker.test_client(), password=PASSWORD).status_code == 429
+    with other_worker.app_context():
+        db.engine.dispose()
+
+
+def test_failures_older_than_a_day_are_forgotten_and_removed(app, client, auth):
+    auth.create()
+    for _ in range(5):
+        attempt(client)
+    age_failures(app, 24 * 3600 + 1)
+    assert attempt(client, password=PASSWORD).status_code == 303
+    client.post("/logout")
+    attempt(client, username="someone")
+    assert failures(app) == 1  # the old ones were pruned by the new failure
+
+
+def test_the_failures_stored_hold_no_password(app, client, auth):
+    auth.create()
+    attempt(client, password="my secret guess")
+    with app.app_context():
+        row = db.session.scalar(select(FailedLogin))
+        assert (row.username, row.address) == ("alice", "127.0.0.1")
+        assert "my secret guess" not in repr(row.__dict__)
+
+
+@pytest.mark.parametrize(
+    ("url", "field", "data"),
+    [
+        (
+            "/settings/password",
+            "current_password",
+            {
+                "new_password": "a brand new passphrase",
+                "confirm_password": "a brand new passphrase",
+            },
+        ),
+        ("/settings/delete", "password", {}),
+    ],
+)
+def test_pages_that_ask_for_the_password_count_wrong_guesses(app, client, auth, url, field, data):
+    """A stolen session cannot be used to guess the password at full speed."""
+    auth.login()
+    for _ in range(5):
+        response = client.post(url, data={field: WRONG, **data})
+        assert response.status_code == 422
+    refused = client.post(url, data={field: PASSWORD, **data})
+    assert refused.status_code == 429
+    assert f'id="{field}-error">{REFUSED} Try again in 30 seconds.</p>' in text(refused)
+    with app.app_context():
+        user_rows = db.session.scalar(select(func.count()).select_from(FailedLogin))
+    assert user_rows == 5
+    assert client.get("/").status_code == 200  # refused, but still signed in and unchanged
+    # The login page shares the count.
+    client.post("/logout")
+    assert attempt(client, password=PASSWORD).status_code == 429
+
+
+def test_when_failures_happened_is_recorded_in_utc(app, client, auth):
+    auth.create()
+    before = utcnow()
+    attempt(client)
+    with app.app_context():
+        moment = db.session.scalar(select(FailedLogin.created_at))
+    assert before <= moment <= utcnow()
+
+
+def test_an_install_without_accounts_sends_login_to_setup(client):
+    assert client.get("/login").location == "/setup"
