@@ -45,9 +45,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .entries.views import bp as entries_bp
     from .roadmap.views import bp as roadmap_bp
     from .templating import register_templating
+    from .transfer.cli import cli as transfer_cli
+    from .transfer.views import bp as transfer_bp
 
     for blueprint in (core_bp, auth_bp, accounts_cli, entries_bp, roadmap_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(transfer_bp)
+    app.register_blueprint(transfer_cli)
     register_error_pages(app)
     register_templating(app)
     return app
