@@ -48,6 +48,13 @@ IMPORT_FORMATS = {
 }
 
 
+TEXT_EXTENSIONS = (".json", ".md", ".markdown", ".csv", ".txt")
+NOT_RECOGNISED = (
+    "This file's format is not recognised. Roadbook reads its own json, zip, markdown "
+    "and csv exports, jrnl journal files and jrnl's json export."
+)
+
+
 def read_file(data: bytes, filename: str = "", fmt: str = "", zone=None) -> tuple[str, JournalData]:
     """Recognise (unless ``fmt`` names it) and read a file; return its format and its data.
 
@@ -82,6 +89,11 @@ def detect(data: bytes, filename: str) -> str:
     name = filename.lower()
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06") or name.endswith(".zip"):
         return "zip"
+    if not name.endswith(TEXT_EXTENSIONS):
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise FormatError(NOT_RECOGNISED) from None
     text = _text(data)
     stripped = text.lstrip()
     if name.endswith(".json") or stripped.startswith("{"):
@@ -101,10 +113,7 @@ def detect(data: bytes, filename: str) -> str:
     first_line = stripped.split("\n", 1)[0].strip().lower()
     if name.endswith(".csv") or first_line.startswith(f"{COLUMNS[0]},"):
         return "csv"
-    raise FormatError(
-        "This file's format is not recognised. Roadbook reads its own json, zip, markdown "
-        "and csv exports, jrnl journal files and jrnl's json export."
-    )
+    raise FormatError(NOT_RECOGNISED)
 
 
 def _text(data: bytes) -> str:

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from ..entries.models import Entry
 from ..events import ENTRIES_CHANGED, ROADMAP_CHANGED
 from ..extensions import db
-from ..htmx import is_htmx, render, see_other, trigger
+from ..htmx import is_htmx, is_partial, render, see_other, trigger
 from ..roadmap.models import Stage
 from ..roadmap.services import stages_of
 from ..validation import ValidationError
@@ -69,7 +69,9 @@ def _max_mb() -> str:
 
 @bp.get("/data")
 def index():
-    """Export the journal, or import a file (with a preview before anything is saved)."""
+    """Export the journal, or import a file; htmx refreshes the summary line from here."""
+    if is_partial():
+        return render_template("transfer/_summary.html", summary=_journal_summary())
     return render_template("transfer/index.html", **_context())
 
 
@@ -88,7 +90,7 @@ def export():
         context = _context(export_values=request.args, export_errors=errors)
         return render_template("transfer/index.html", **context), 422
     exported = export_file(current_user, fmt, filters)
-    response = current_app.response_class(exported.data, mimetype=exported.mimetype)
+    response = current_app.response_class(exported.data, content_type=exported.mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
