@@ -167,6 +167,20 @@ def test_imported_notes_are_rendered_and_sanitized_like_typed_ones(app, auth):
     assert "<script" not in html and "javascript:" not in html and "hx-get" not in html
 
 
+def test_tags_given_beside_the_notes_join_them_on_a_line_of_their_own(app, auth):
+    auth.create("alice")
+    data = (
+        "date,stage,minutes,tags,notes\n"
+        "2026-03-01,Python fundamentals,30,#python extra c++,Loops #python\n"
+    )
+    import_bytes(app, "alice", data.encode(), "x.csv")
+    row = entry_rows(app)[0]
+    # "c++" cannot be a tag here, so it is left out rather than mangled.
+    assert row[4] == "Loops #python\n\nTags: #extra"
+    assert row[6] == ("extra", "python")
+    assert "<h1>" not in row[5]
+
+
 # jrnl
 
 
@@ -189,7 +203,8 @@ def test_jrnl_journal_file(app, auth):
     assert rows[0][6] == ("sql",)
     # The star is kept as a tag; the stage's tag stays a tag.
     assert rows[1][6] == ("starred", "web-frameworks")
-    assert rows[1][4].endswith("lands in the right stage.\n\n#starred")
+    assert rows[1][4].endswith("lands in the right stage.\n\nTags: #starred")
+    assert "<h1>" not in rows[1][5]
     assert rows[2][4].endswith("- a habit tracker\n- a tiny URL shortener")
     with app.app_context():
         times = db.session.scalars(select(Entry.created_at).order_by(Entry.study_date)).all()

@@ -52,7 +52,7 @@ def export_command(username, fmt, output, date_from, date_to, stage) -> None:
         raise click.ClickException(str(error)) from None
     exported = export_file(user, fmt, filters)
     if output is None:
-        click.get_binary_stream("stdout").write(exported.data)
+        click.echo(exported.data, nl=False)  # bytes go to the binary stream as they are
         return
     output.write_bytes(exported.data)
     count = exported.entries

@@ -12,7 +12,7 @@ marks a starred entry. JSON: ``{"tags": {...}, "entries": [{"date", "time", "tit
 jrnl records no stage and no duration. The duration is the first one the text names
 ("1h30", "45 min", "2 hours"), else unknown. Tags written ``@tag`` become ``#tag`` in
 the notes, the journal's own tag syntax, so they stay tags; a starred entry gets
-``#starred``. The time of day is kept as the entry's creation time.
+``#starred`` (on a last line "Tags: ..."). The time of day becomes the creation time.
 """
 
 from __future__ import annotations
@@ -37,6 +37,11 @@ DURATION_IN_TEXT = re.compile(
     rf"(?<![\w.,:])(?:\d+(?:[.,]\d+)?\s*{_H}(?:\d{{1,2}}(?!\w)|\s*,?\s*\d+\s*{_M})?|\d+\s*{_M})(?!\w)",
     re.IGNORECASE,
 )
+
+
+def tag_line(tags: list[str]) -> str:
+    """Tags added below the notes. Not at the start of the line: "#tag" there is a heading."""
+    return "Tags: " + " ".join(f"#{tag}" for tag in dict.fromkeys(tags))
 
 
 def looks_like_jrnl_text(text: str) -> bool:
@@ -74,7 +79,7 @@ def jrnl_entry(
     if starred and "starred" not in found:
         extra.append("starred")
     if extra:
-        notes = f"{notes}\n\n" + " ".join(f"#{tag}" for tag in dict.fromkeys(extra))
+        notes = f"{notes}\n\n{tag_line(extra)}".strip()
     local = datetime.combine(day, moment).replace(tzinfo=zone)
     created = local.astimezone(UTC).replace(tzinfo=None)
     return EntryRecord(

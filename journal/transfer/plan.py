@@ -25,6 +25,7 @@ from ..roadmap.services import (
     stages_of,
 )
 from ..validation import clean_text
+from .jrnl_format import tag_line
 from .records import (
     EntryRecord,
     FormatError,
@@ -56,7 +57,12 @@ class ImportPlan:
 
     @property
     def unknown_durations(self) -> int:
-        return sum(1 for entry in self.to_add if entry.minutes is None)
+        return sum(1 for entry in self.to_add + self.waiting if entry.minutes is None)
+
+    @property
+    def first_entries(self) -> list[EntryRecord]:
+        """The first entries the import adds, by date, for the preview."""
+        return sorted(self.to_add + self.waiting, key=lambda entry: entry.study_date)[:5]
 
     @property
     def without_stage(self) -> int:
@@ -131,8 +137,7 @@ def _notes_with_tags(notes: str, tags: list[str]) -> str:
     missing = [tag for tag in dict.fromkeys(tags) if tag not in present and _is_tag(tag)]
     if not missing:
         return notes
-    line = " ".join(f"#{tag}" for tag in missing)
-    return f"{notes}\n\n{line}" if notes else line
+    return f"{notes}\n\n{tag_line(missing)}" if notes else tag_line(missing)
 
 
 def _is_tag(tag: str) -> bool:

@@ -80,7 +80,7 @@ def import_file(user, data: bytes, filename="", fmt="", stage: Stage | None = No
             session.add(
                 Entry(
                     user_id=user.id,
-                    stage=stage,
+                    stage_id=stage.id,
                     study_date=entry.study_date,
                     minutes=entry.minutes,
                     notes=entry.notes,
