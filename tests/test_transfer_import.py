@@ -476,3 +476,35 @@ def test_import_only_writes_into_the_signed_in_account(alice, client, auth, app)
     assert count(app, Entry, "alice") == before[0] + 1
     assert count(app, Entry, "bob") == 0
     assert count(app, Topic, "bob") == count(app, Topic, "alice")
+
+
+def test_the_import_forms_need_the_csrf_token(make_app):
+    from .helpers import csrf_token
+    from .test_csrf import signed_in
+
+    app = make_app(WTF_CSRF_ENABLED=True)
+    client = signed_in(app)
+    page = client.get("/data")
+    body = text(page)
+    assert body.count('name="csrf_token"') >= body.count('method="post"') >= 2
+    token = csrf_token(page)
+    data = b"[2026-03-01 10:00] Hi @python-fundamentals\n"
+    assert upload(client, data, "j.txt").status_code == 400
+    preview = upload(client, data, "j.txt", csrf_token=token)
+    assert preview.status_code == 200 and 'name="csrf_token"' in text(preview)
+    refused = client.post("/data/import", data={"token": token_of(preview)}, headers=HX)
+    assert refused.status_code == 400 and count(app, Entry, "alice") == 0
+    done = client.post(
+        "/data/import", data={"token": token_of(preview), "csrf_token": token}, headers=HX
+    )
+    assert done.status_code == 200 and count(app, Entry, "alice") == 1
+
+
+def test_the_size_limit_message_also_comes_with_csrf_on(make_app):
+    from .test_csrf import signed_in
+
+    app = make_app(WTF_CSRF_ENABLED=True, MAX_CONTENT_LENGTH=1024 * 1024)
+    client = signed_in(app)
+    response = upload(client, b"x" * (1024 * 1024 + 1), "big.json")
+    assert response.status_code == 413
+    assert alert(response).startswith("The file is larger than 1 MB, the limit for uploads.")

@@ -194,3 +194,54 @@ def test_markdown_zip_and_csv_give_back_the_entries(app, journal):
         assert export(app, copy, fmt) == data, fmt
         rows = entry_rows(app, copy)
         assert sorted(rows, key=repr) == sorted(entry_rows(app, original), key=repr), fmt
+
+
+def test_topics_sharing_a_position_come_back_in_the_same_order(app):
+    """Found by the property above: the first entry names only the second topic."""
+    moment = datetime(2000, 1, 1)
+    journal = {
+        "stages": [
+            {
+                "name": "A",
+                "position": 1,
+                "color": "#000000",
+                "weeks": None,
+                "description": "",
+                "archived_at": None,
+                "created_at": moment,
+                "topics": [("0", 1, None, moment), ("00", 1, None, moment)],
+            }
+        ],
+        "entries": [
+            {
+                "stage": 0,
+                "date": date(2000, 1, 1),
+                "minutes": None,
+                "notes": "",
+                "link": None,
+                "topics": chosen,
+                "created_at": moment,
+                "updated_at": moment,
+            }
+            for chosen in ({1}, {0, 1})
+        ],
+        "timezone": "UTC",
+    }
+    original = save_journal(app, journal)
+    for fmt in ("markdown", "zip", "csv"):
+        copy = empty_account(app)
+        import_bytes(app, copy, export(app, original, fmt), FILENAMES[fmt])
+        assert export(app, copy, fmt) == export(app, original, fmt), fmt
+
+
+def test_topic_order_keeps_every_list_in_order():
+    from journal.transfer.plan import topic_order
+
+    assert topic_order([["b"], ["a", "b"], ["c"], ["a", "c", "d"], ["b", "d"]]) == [
+        "a",
+        "b",
+        "c",
+        "d",
+    ]
+    # Contradicting lists (hand-edited files) still give every name once.
+    assert topic_order([["x", "y"], ["y", "x"], ["z"]]) == ["z", "x", "y"]

@@ -3,32 +3,25 @@ checks that make a whole file fail before a single entry is saved."""
 
 from __future__ import annotations
 
-from collections import Counter
+import heapq
+import itertools
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from urllib.parse import urlsplit
+from datetime import timedelta
 
 from sqlalchemy import exists, select
 
 from ..clock import user_today
-from ..entries.duration import MAX_MINUTES
 from ..entries.models import Entry
-from ..entries.notes import NOTES_MAX_BYTES, extract_tags
-from ..entries.services import EARLIEST_DATE, LINK_MAX
+from ..entries.notes import extract_tags
 from ..extensions import db
 from ..roadmap.models import Stage
-from ..roadmap.services import (
-    DESCRIPTION_MAX,
-    MAX_WEEKS,
-    STAGE_NAME_MAX,
-    TOPIC_NAME_MAX,
-    stages_of,
-)
+from ..roadmap.services import stages_of
 from ..validation import clean_text
+from .checks import check_entry, check_stages
 from .jrnl_format import tag_line
 from .records import (
     EntryRecord,
-    FormatError,
     JournalData,
     StageRecord,
     TopicRecord,
@@ -92,7 +85,7 @@ def plan_import(user, data: JournalData, fmt: str, stage_choice: Stage | None = 
     stages = {name_key(stage.name): stage for stage in stages_of(user, archived=None)}
     by_slug = {slug(stage.name): stage for stage in stages.values()}
     plan = ImportPlan(fmt=fmt, stage_choice=stage_choice)
-    _check_stages(data.stages)
+    check_stages(data.stages)
     plan.file_stages = data.stages
     has_entries = db.session.scalar(
         select(exists().where(Entry.user_id == user.id, Entry.deleted_at.is_(None)))
@@ -111,7 +104,7 @@ def plan_import(user, data: JournalData, fmt: str, stage_choice: Stage | None = 
                 plan.waiting.append(entry)
             else:
                 entry.stage = named.name
-        _check_entry(entry, latest)
+        check_entry(entry, latest)
 
     existing = _existing_keys(user, [entry for entry in data.entries if entry.stage is not None])
     for entry in data.entries:
@@ -152,73 +145,6 @@ def _stage_from_tags(tags: list[str], by_slug: dict[str, Stage]) -> Stage | None
     return None
 
 
-def _check_entry(entry: EntryRecord, latest: date) -> None:
-    where = entry.where or f"entry of {entry.study_date.isoformat()}"
-    if entry.study_date < EARLIEST_DATE:
-        raise FormatError(f"{where}: the date {entry.study_date} is before 1970.")
-    if entry.study_date > latest:
-        raise FormatError(
-            f"{where}: the date {entry.study_date} is in the future; "
-            f"dates up to {latest.isoformat()} are accepted."
-        )
-    if entry.stage is not None:
-        entry.stage = " ".join(entry.stage.split())
-        if not entry.stage or len(entry.stage) > STAGE_NAME_MAX:
-            raise FormatError(f"{where}: a stage name must be 1 to {STAGE_NAME_MAX} characters.")
-    if entry.minutes is not None and not 1 <= entry.minutes <= MAX_MINUTES:
-        raise FormatError(f"{where}: the duration must be from 1 minute to 24 hours.")
-    size = len(entry.notes.encode("utf-8"))
-    if size > NOTES_MAX_BYTES:
-        raise FormatError(
-            f"{where}: notes must be at most {NOTES_MAX_BYTES // 1000} kB; "
-            f"these are {size / 1000:.0f} kB."
-        )
-    entry.topics = [" ".join(topic.split()) for topic in entry.topics if topic.strip()]
-    if any(len(topic) > TOPIC_NAME_MAX for topic in entry.topics):
-        raise FormatError(f"{where}: a topic name must be at most {TOPIC_NAME_MAX} characters.")
-    entry.topics = list({name_key(topic): topic for topic in reversed(entry.topics)}.values())[::-1]
-    if entry.link is not None:
-        link = entry.link.strip()
-        parts = urlsplit(link)
-        if (
-            len(link) > LINK_MAX
-            or parts.scheme not in ("http", "https")
-            or not parts.netloc
-            or " " in link
-        ):
-            raise FormatError(
-                f"{where}: the link must be a web address starting with http:// or https://."
-            )
-        entry.link = link or None
-
-
-def _check_stages(stages: list[StageRecord]) -> None:
-    seen: set[str] = set()
-    for n, stage in enumerate(stages, start=1):
-        where = f"stage {n} (“{stage.name}”)"
-        stage.name = " ".join(stage.name.split())
-        if not stage.name or len(stage.name) > STAGE_NAME_MAX:
-            raise FormatError(f"{where}: a stage name must be 1 to {STAGE_NAME_MAX} characters.")
-        if name_key(stage.name) in seen:
-            raise FormatError(f"{where}: another stage in the file has the same name.")
-        seen.add(name_key(stage.name))
-        if stage.suggested_weeks is not None and not 1 <= stage.suggested_weeks <= MAX_WEEKS:
-            raise FormatError(f"{where}: suggested weeks must be from 1 to {MAX_WEEKS}.")
-        stage.description = clean_text(stage.description)
-        if len(stage.description) > DESCRIPTION_MAX:
-            raise FormatError(f"{where}: the description is longer than {DESCRIPTION_MAX}.")
-        topic_names: set[str] = set()
-        for topic in stage.topics:
-            topic.name = " ".join(topic.name.split())
-            if not topic.name or len(topic.name) > TOPIC_NAME_MAX:
-                raise FormatError(
-                    f"{where}: a topic name must be 1 to {TOPIC_NAME_MAX} characters."
-                )
-            if name_key(topic.name) in topic_names:
-                raise FormatError(f"{where}: two topics are named “{topic.name}”.")
-            topic_names.add(name_key(topic.name))
-
-
 def _key(entry: EntryRecord) -> tuple:
     return (entry.study_date, name_key(entry.stage), entry.minutes, entry.notes)
 
@@ -241,13 +167,50 @@ def _existing_keys(user, entries: list[EntryRecord]) -> Counter:
     return Counter((row[0], name_key(row[1]), row[2], row[3]) for row in rows)
 
 
+def topic_order(lists: list[list[str]]) -> list[str]:
+    """Every name in ``lists``, in an order that keeps the order of each list.
+
+    An entry lists its topics in roadmap order, so topics created in this order show on
+    every entry as they did where the file came from. Ties go to the name seen first.
+    """
+    first_seen: dict[str, tuple[int, str]] = {}
+    after: dict[str, set[str]] = defaultdict(set)
+    waiting_on: Counter = Counter()
+    for names in lists:
+        keys = [name_key(name) for name in names]
+        for key, name in zip(keys, names, strict=True):
+            first_seen.setdefault(key, (len(first_seen), name))
+        for before, later in itertools.pairwise(keys):
+            if later != before and later not in after[before]:
+                after[before].add(later)
+                waiting_on[later] += 1
+    ready = [first_seen[key][0] for key in first_seen if not waiting_on[key]]
+    by_index = {index: key for key, (index, _) in first_seen.items()}
+    heapq.heapify(ready)
+    order: list[str] = []
+    while ready:
+        key = by_index[heapq.heappop(ready)]
+        order.append(key)
+        for later in after[key]:
+            waiting_on[later] -= 1
+            if not waiting_on[later]:
+                heapq.heappush(ready, first_seen[later][0])
+    # Lists that contradict each other (a hand-edited file) leave a cycle: first seen first.
+    order += [key for key in first_seen if key not in set(order)]
+    return [first_seen[key][1] for key in order]
+
+
 def _plan_roadmap(plan: ImportPlan, data: JournalData, stages: dict[str, Stage]) -> None:
     """Stages and topics the import creates (json: the file's roadmap; else what entries use)."""
     wanted: dict[str, StageRecord] = {name_key(stage.name): stage for stage in data.stages}
+    topic_lists: dict[str, list[list[str]]] = defaultdict(list)
     for entry in plan.to_add:
-        record = wanted.setdefault(name_key(entry.stage), StageRecord(name=entry.stage))
+        wanted.setdefault(name_key(entry.stage), StageRecord(name=entry.stage))
+        topic_lists[name_key(entry.stage)].append(entry.topics)
+    for key, lists in topic_lists.items():
+        record = wanted[key]
         known = {name_key(topic.name) for topic in record.topics}
-        for topic in entry.topics:
+        for topic in topic_order(lists):
             if name_key(topic) not in known:
                 record.topics.append(TopicRecord(name=topic))
                 known.add(name_key(topic))
