@@ -204,6 +204,19 @@ def test_filters_keep_a_date_range_and_a_stage(journal):
     assert only_python.filename == "roadbook-alice-python-fundamentals.json"
 
 
+def test_a_stage_named_in_any_script_gives_a_safe_file_name(journal, client):
+    with journal.app_context():
+        owner = user()
+        stage = Stage(user_id=owner.id, position=9, name="Базы данных · SQL", color="#000000")
+        db.session.add(stage)
+        db.session.commit()
+        stage_id = stage.id
+    response = client.get(f"/data/export?format=csv&stage={stage_id}")
+    assert (
+        response.headers["Content-Disposition"] == 'attachment; filename="roadbook-alice-sql.csv"'
+    )
+
+
 def test_deleted_entries_are_not_exported(journal, client):
     entry_id = add_entry(journal, day=date(2026, 4, 3), notes="soon gone")
     client.post(f"/entries/{entry_id}/delete")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from zoneinfo import available_timezones
 
@@ -40,8 +41,13 @@ def export_file(user, fmt: str, filters: ExportFilters | None = None) -> ExportF
         first = filters.date_from.isoformat() if filters.date_from else "start"
         last = filters.date_to.isoformat() if filters.date_to else "end"
         parts.append(f"{first}-to-{last}")
-    if filters.stage is not None and slug(filters.stage.name):
-        parts.append(slug(filters.stage.name))
+    # File names stay ASCII: they travel in a Content-Disposition header.
+    stage_part = (
+        slug(filters.stage.name).encode("ascii", "ignore").decode() if filters.stage else ""
+    )
+    stage_part = re.sub(r"-+", "-", re.sub(r"[^a-z0-9-]", "", stage_part)).strip("-")
+    if stage_part:
+        parts.append(stage_part)
     filename = "-".join(parts) + "." + chosen.extension
     return ExportFile(filename, chosen.mimetype, chosen.write(journal), len(journal.entries))
 
