@@ -11,9 +11,13 @@ JRNL = Path(__file__).resolve().parents[1] / "fixtures" / "jrnl" / "journal.txt"
 
 def test_settings_lead_to_the_data_page_and_markdown_downloads(signed_in, live_server):
     page = signed_in
-    page.goto(live_server.url + "/settings")
+    # Each page settles before the next navigation, so no request of it (such as the
+    # favicon, fetched after the load event) is cut short and reported as failed.
+    page.wait_for_load_state("networkidle")
+    page.goto(live_server.url + "/settings", wait_until="networkidle")
     page.get_by_role("link", name="Export your journal").click()
     expect(page.get_by_role("heading", name="Your data", level=1)).to_be_visible()
+    page.wait_for_load_state("networkidle")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download").click()
     assert download.value.suggested_filename == "roadbook-alice.md"
@@ -25,6 +29,7 @@ def test_settings_lead_to_the_data_page_and_markdown_downloads(signed_in, live_s
 
 def test_upload_preview_choose_a_stage_and_import_without_a_reload(signed_in, live_server):
     page = signed_in
+    page.wait_for_load_state("networkidle")
     page.goto(live_server.url + "/data")
     page.evaluate("window.__noReload = true")
     page.get_by_label("File to import").set_input_files(str(JRNL))
@@ -55,6 +60,7 @@ def test_upload_preview_choose_a_stage_and_import_without_a_reload(signed_in, li
 
 def test_a_malformed_file_and_a_file_too_large_say_why(signed_in, live_server, tmp_path):
     page = signed_in
+    page.wait_for_load_state("networkidle")
     page.goto(live_server.url + "/data")
     bad = tmp_path / "sheet.csv"
     bad.write_text("date,stage,minutes,notes\nyesterday,Python fundamentals,5,x\n")
