@@ -50,6 +50,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .insights.views import bp as insights_bp
     from .roadmap.views import bp as roadmap_bp
     from .templating import register_templating
+    from .transfer.cli import cli as transfer_cli
+    from .transfer.views import bp as transfer_bp
 
     app.url_map.converters["int"] = IdConverter  # before any route is added
     for blueprint in (
@@ -62,6 +64,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         daily_bp,
     ):
         app.register_blueprint(blueprint)
+    app.register_blueprint(transfer_bp)
+    app.register_blueprint(transfer_cli)
     register_error_pages(app)
     register_templating(app)
     return app

@@ -77,11 +77,20 @@ class JournalFilters:
     date_from: date | None = None
     date_to: date | None = None
     q: str = ""
+    # Only entries whose duration is unknown (imported from a tool that records none).
+    unknown_duration: bool = False
     errors: dict[str, str] = field(default_factory=dict)
 
     @property
     def active(self) -> bool:
-        return bool(self.stage_id or self.tag or self.date_from or self.date_to or self.q)
+        return bool(
+            self.stage_id
+            or self.tag
+            or self.date_from
+            or self.date_to
+            or self.q
+            or self.unknown_duration
+        )
 
     def as_args(self) -> dict[str, str]:
         """The filters as query-string arguments, for links that keep them."""
@@ -91,6 +100,7 @@ class JournalFilters:
             "from": self.date_from.isoformat() if self.date_from else "",
             "to": self.date_to.isoformat() if self.date_to else "",
             "q": self.q,
+            "duration": "unknown" if self.unknown_duration else "",
         }
         return {key: value for key, value in args.items() if value}
 
@@ -116,6 +126,7 @@ def parse_filters(args: Mapping[str, str]) -> JournalFilters:
         filters.errors["to"] = "To must be on or after From."
         filters.date_to = None
     filters.q = " ".join((args.get("q") or "").split())[:SEARCH_MAX]
+    filters.unknown_duration = (args.get("duration") or "").strip() == "unknown"
     return filters
 
 
@@ -165,6 +176,8 @@ def _conditions(user, filters: JournalFilters) -> list:
         conditions.append(Entry.study_date >= filters.date_from)
     if filters.date_to:
         conditions.append(Entry.study_date <= filters.date_to)
+    if filters.unknown_duration:
+        conditions.append(Entry.minutes.is_(None))
     for word in filters.q.split():
         conditions.append(Entry.notes.ilike(f"%{_escape_like(word)}%", escape="\\"))
     return conditions

@@ -1,0 +1,1 @@
+"""Your data in and out: exports in four formats, and imports with a preview."""

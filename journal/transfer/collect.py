@@ -1,0 +1,181 @@
+"""Read a user's journal for an export: a fixed handful of queries, whatever its size."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..entries.models import Entry, EntryTag, entry_topics
+from ..extensions import db
+from ..roadmap.models import Stage, Topic
+from ..validation import ValidationError
+from .records import EntryRecord, JournalData, StageRecord, TopicRecord, name_key
+
+
+@dataclass(frozen=True)
+class ExportFilters:
+    date_from: date | None = None
+    date_to: date | None = None
+    stage: Stage | None = None
+
+    def as_dict(self) -> dict[str, str]:
+        values = {
+            "from": self.date_from.isoformat() if self.date_from else "",
+            "to": self.date_to.isoformat() if self.date_to else "",
+            "stage": self.stage.name if self.stage else "",
+        }
+        return {key: value for key, value in values.items() if value}
+
+
+def parse_filters(user, args: Mapping[str, str], *, stage_by_name: bool = False) -> ExportFilters:
+    """Read the date range and stage; raise ValidationError naming each bad one.
+
+    The page sends a stage's id; the command line names the stage (``stage_by_name``).
+    """
+    errors: dict[str, str] = {}
+    dates: dict[str, date | None] = {}
+    for key, label in (("from", "From"), ("to", "To")):
+        text = (args.get(key) or "").strip()
+        dates[key] = None
+        if text:
+            try:
+                dates[key] = date.fromisoformat(text)
+            except ValueError:
+                errors[key] = f"{label} must be a date such as 2026-03-14."
+    if dates["from"] and dates["to"] and dates["from"] > dates["to"]:
+        errors["to"] = "To must be on or after From."
+    stage = None
+    wanted = (args.get("stage") or "").strip()
+    if wanted:
+        stage = find_stage(user, wanted) if stage_by_name else _stage_by_id(user, wanted)
+        if stage is None:
+            errors["stage"] = (
+                f"Stage “{wanted}” is not one of your stages."
+                if stage_by_name
+                else "Stage: choose a stage from the list."
+            )
+    if errors:
+        raise ValidationError(errors)
+    return ExportFilters(dates["from"], dates["to"], stage)
+
+
+def _stage_by_id(user, text: str) -> Stage | None:
+    if not text.isdecimal():
+        return None
+    return db.session.scalar(select(Stage).where(Stage.id == int(text), Stage.user_id == user.id))
+
+
+def find_stage(user, name: str) -> Stage | None:
+    """The user's stage with this name (case and spacing aside), if any."""
+    wanted = name_key(name)
+    stages = db.session.scalars(
+        select(Stage).where(Stage.user_id == user.id).order_by(Stage.position, Stage.id)
+    )
+    return next((stage for stage in stages if name_key(stage.name) == wanted), None)
+
+
+def load_journal(user, filters: ExportFilters | None = None) -> JournalData:
+    """Everything an export writes: entries oldest first, the roadmap, the settings."""
+    filters = filters or ExportFilters()
+    conditions = [Entry.user_id == user.id, Entry.deleted_at.is_(None)]
+    if filters.date_from:
+        conditions.append(Entry.study_date >= filters.date_from)
+    if filters.date_to:
+        conditions.append(Entry.study_date <= filters.date_to)
+    if filters.stage is not None:
+        conditions.append(Entry.stage_id == filters.stage.id)
+
+    topics: dict[int, list[str]] = defaultdict(list)
+    topic_rows = db.session.execute(
+        select(entry_topics.c.entry_id, Topic.name)
+        .join(Topic, Topic.id == entry_topics.c.topic_id)
+        .join(Entry, Entry.id == entry_topics.c.entry_id)
+        .where(*conditions)
+        .order_by(entry_topics.c.entry_id, Topic.position, Topic.id)
+    )
+    for entry_id, name in topic_rows:
+        topics[entry_id].append(name)
+
+    tags: dict[int, list[str]] = defaultdict(list)
+    tag_rows = db.session.execute(
+        select(EntryTag.entry_id, EntryTag.name)
+        .join(Entry, Entry.id == EntryTag.entry_id)
+        .where(*conditions)
+        .order_by(EntryTag.entry_id, EntryTag.name)
+    )
+    for entry_id, name in tag_rows:
+        tags[entry_id].append(name)
+
+    rows = db.session.execute(
+        select(
+            Entry.id,
+            Entry.study_date,
+            Stage.name,
+            Entry.minutes,
+            Entry.notes,
+            Entry.link,
+            Entry.created_at,
+            Entry.updated_at,
+        )
+        .join(Stage, Stage.id == Entry.stage_id)
+        .where(*conditions)
+        .order_by(Entry.study_date, Entry.created_at, Entry.id)
+    )
+    entries = [
+        EntryRecord(
+            study_date=row.study_date,
+            stage=row.name,
+            minutes=row.minutes,
+            notes=row.notes,
+            topics=topics.get(row.id, []),
+            tags=tags.get(row.id, []),
+            link=row.link,
+            created_at=row.created_at,
+            updated_at=row.updated_at,
+        )
+        for row in rows
+    ]
+    return JournalData(
+        entries=entries,
+        stages=_stages(user, filters.stage),
+        settings={"timezone": user.timezone},
+        full_roadmap=True,
+        filters=filters.as_dict(),
+    )
+
+
+def _stages(user, only: Stage | None) -> list[StageRecord]:
+    query = (
+        select(Stage)
+        .where(Stage.user_id == user.id)
+        .options(selectinload(Stage.topics))
+        .order_by(Stage.position, Stage.id)
+    )
+    if only is not None:
+        query = query.where(Stage.id == only.id)
+    return [
+        StageRecord(
+            name=stage.name,
+            position=stage.position,
+            color=stage.color,
+            suggested_weeks=stage.suggested_weeks,
+            description=stage.description,
+            archived_at=stage.archived_at,
+            created_at=stage.created_at,
+            topics=[
+                TopicRecord(
+                    name=topic.name,
+                    position=topic.position,
+                    archived_at=topic.archived_at,
+                    created_at=topic.created_at,
+                )
+                for topic in sorted(stage.topics, key=lambda t: (t.position, t.id))
+            ],
+        )
+        for stage in db.session.scalars(query)
+    ]

@@ -1,0 +1,125 @@
+"""Entries as Markdown blocks, written and read back exactly.
+
+An entry is a heading with its stage and duration, an optional list of details
+(topics, tags, link) and the notes as written::
+
+    #### Databases and SQL · 1 h 30 min
+
+    - Topics: JOINs; Indexes
+    - Tags: #sql
+    - Link: <https://example.org/joins>
+
+    The notes, Markdown as typed.
+
+Notes stay as written, except for a line that would read as the file's own structure
+(such as a heading "#### Foo · 45 min"): it gets one leading backslash, which Markdown
+shows as nothing more than the literal text, and which the reader removes again.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..entries.duration import format_duration
+from .records import EntryRecord, FormatError, join_list, split_list
+
+UNKNOWN = "duration unknown"
+DURATION = r"(?P<duration>\d+ h \d+ min|\d+ h|\d+ min|duration unknown)"
+META = re.compile(r"^- (?P<key>Topics|Tags|Link): ?(?P<value>.*)$")
+_BACKSLASHES = re.compile(r"^\\*")
+
+
+def entry_heading(level: int) -> re.Pattern:
+    return re.compile(rf"^{'#' * level} (?P<stage>.+) · {DURATION}$")
+
+
+def duration_label(minutes: int | None) -> str:
+    return UNKNOWN if minutes is None else format_duration(minutes)
+
+
+def parse_duration_label(text: str) -> int | None:
+    if text == UNKNOWN:
+        return None
+    hours = re.search(r"(\d+) h", text)
+    minutes = re.search(r"(\d+) min", text)
+    return (int(hours.group(1)) * 60 if hours else 0) + (int(minutes.group(1)) if minutes else 0)
+
+
+def write_entry(entry: EntryRecord, level: int, structure: list[re.Pattern]) -> list[str]:
+    """The lines of one entry; ``structure`` lists the patterns notes lines must not look like."""
+    lines = [f"{'#' * level} {entry.stage} · {duration_label(entry.minutes)}", ""]
+    details = []
+    if entry.topics:
+        details.append(f"- Topics: {join_list(entry.topics)}")
+    if entry.tags:
+        details.append("- Tags: " + " ".join(f"#{tag}" for tag in entry.tags))
+    if entry.link:
+        details.append(f"- Link: <{entry.link}>")
+    if details:
+        lines += [*details, ""]
+    if entry.notes:
+        notes = entry.notes.split("\n")
+        lines += [_escape(line, structure, first=n == 0) for n, line in enumerate(notes)]
+        lines.append("")
+    return lines
+
+
+def _looks_structural(line: str, structure: list[re.Pattern], first: bool) -> bool:
+    rest = _BACKSLASHES.sub("", line, count=1)
+    return any(p.match(rest) for p in structure) or (first and bool(META.match(rest)))
+
+
+def _escape(line: str, structure, *, first: bool) -> str:
+    return "\\" + line if _looks_structural(line, structure, first) else line
+
+
+def _unescape(line: str, structure, *, first: bool) -> str:
+    if line.startswith("\\") and _looks_structural(line, structure, first):
+        return line[1:]
+    return line
+
+
+@dataclass
+class EntryBlock:
+    """An entry's heading as read, and the lines below it up to the next heading."""
+
+    heading: re.Match
+    line_no: int
+    lines: list[tuple[int, str]] = field(default_factory=list)
+
+
+def read_entry(
+    block: EntryBlock, study_date, structure: list[re.Pattern], where: str
+) -> EntryRecord:
+    """Turn a block back into an entry. ``where`` prefixes messages (a file name, or "")."""
+    entry = EntryRecord(
+        study_date=study_date,
+        stage=block.heading.group("stage").strip(),
+        minutes=parse_duration_label(block.heading.group("duration")),
+        where=f"{where}line {block.line_no}",
+    )
+    lines = list(block.lines)
+    while lines and not lines[0][1].strip():
+        lines.pop(0)
+    seen: set[str] = set()
+    while lines and (found := META.match(lines[0][1])):
+        line_no, _ = lines.pop(0)
+        key, value = found.group("key"), found.group("value").strip()
+        if key in seen:
+            raise FormatError(f"{where}line {line_no}: this entry already has a “{key}” line.")
+        seen.add(key)
+        if key == "Topics":
+            entry.topics = split_list(value)
+        elif key == "Tags":
+            entry.tags = [tag.lstrip("#") for tag in value.split() if tag.lstrip("#")]
+        elif value:
+            entry.link = value[1:-1] if value.startswith("<") and value.endswith(">") else value
+    while lines and not lines[0][1].strip():
+        lines.pop(0)
+    while lines and not lines[-1][1].strip():
+        lines.pop()
+    entry.notes = "\n".join(
+        _unescape(line, structure, first=n == 0) for n, (_, line) in enumerate(lines)
+    )
+    return entry

@@ -1,0 +1,347 @@
+"""Malformed files, format by format: nothing is imported, and the message says where and why."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from journal.clock import user_today
+from journal.entries.models import Entry
+from journal.extensions import db
+from journal.transfer.formats import read_file
+from journal.transfer.markdown_blocks import write_entry
+from journal.transfer.records import EntryRecord, FormatError, join_list, split_list
+
+from .transfer_support import export, import_bytes, user
+
+MD_HEAD = "# Roadbook journal\n\n## March 2026\n\n### Saturday 14 March 2026\n\n"
+JSON_HEAD = '{"format": "roadbook-journal", "version": 1, '
+
+
+def a_zip(files: dict[str, str | bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, body in files.items():
+            archive.writestr(name, body)
+    return buffer.getvalue()
+
+
+def day_file(body="", date="2026-03-14"):
+    return f"---\ndate: {date}\n---\n\n{body}"
+
+
+MALFORMED = {
+    # Roadbook json
+    "json, not JSON": (
+        "x.json",
+        b'{"format": "roadbook-journal",\n "version": 1,,}',
+        "line 2, column 15: this is not valid JSON (Expecting property name enclosed in "
+        "double quotes).",
+    ),
+    "json, another kind": (
+        "x.json",
+        b'{"hello": 1}',
+        "This JSON is neither a Roadbook export nor a jrnl export (jrnl --format json). "
+        "Nothing was imported.",
+    ),
+    "json, newer version": (
+        "x.json",
+        b'{"format": "roadbook-journal", "version": 2}',
+        "This file has format version 2, written by a newer Roadbook; this one reads "
+        "version 1. Upgrade Roadbook to import it.",
+    ),
+    "json, entry without a date": (
+        "x.json",
+        (JSON_HEAD + '"entries": [{"date": "2026-03-01", "stage": "A"}, {"stage": "A"}]}').encode(),
+        "entry 2: “date” must be a date such as 2026-03-14.",
+    ),
+    "json, minutes as text": (
+        "x.json",
+        (
+            JSON_HEAD + '"entries": [{"date": "2026-03-01", "stage": "A", "minutes": "45"}]}'
+        ).encode(),
+        "entry 1 (2026-03-01): “minutes” must be a whole number of minutes, or null.",
+    ),
+    "json, minutes out of range": (
+        "x.json",
+        (JSON_HEAD + '"entries": [{"date": "2026-03-01", "stage": "A", "minutes": 0}]}').encode(),
+        "entry 1 (2026-03-01): the duration must be from 1 minute to 24 hours.",
+    ),
+    "json, entry without a stage": (
+        "x.json",
+        (JSON_HEAD + '"entries": [{"date": "2026-03-01", "stage": " "}]}').encode(),
+        "entry 1 (2026-03-01): “stage” must be a non-empty text.",
+    ),
+    "json, bad link": (
+        "x.json",
+        (
+            JSON_HEAD + '"entries": [{"date": "2026-03-01", "stage": "A", "link": "ftp://x"}]}'
+        ).encode(),
+        "entry 1 (2026-03-01): the link must be a web address starting with http:// or https://.",
+    ),
+    "json, bad time": (
+        "x.json",
+        (
+            JSON_HEAD + '"entries": [{"date": "2026-03-01", "stage": "A", "created_at": "noon"}]}'
+        ).encode(),
+        "entry 1 (2026-03-01): “created_at” must be a time such as 2026-03-14T18:30:00Z, or null.",
+    ),
+    "json, bad colour": (
+        "x.json",
+        (JSON_HEAD + '"stages": [{"name": "A", "color": "red"}]}').encode(),
+        "stage 1 (“A”): “color” must be a hex colour such as #3b82f6.",
+    ),
+    "json, two stages with one name": (
+        "x.json",
+        (JSON_HEAD + '"stages": [{"name": "Rust"}, {"name": "rust "}]}').encode(),
+        "stage 2 (“rust ”): another stage in the file has the same name.",
+    ),
+    "json, entries not a list": (
+        "x.json",
+        (JSON_HEAD + '"entries": {}}').encode(),
+        "file: “entries” must be a list.",
+    ),
+    "json, before 1970": (
+        "x.json",
+        (JSON_HEAD + '"entries": [{"date": "1969-12-31", "stage": "A"}]}').encode(),
+        "entry 1 (1969-12-31): the date 1969-12-31 is before 1970.",
+    ),
+    # csv
+    "csv, unknown column": (
+        "x.csv",
+        b"date,stage,minutes,notes,mood\n",
+        "line 1: unknown column “mood”. The columns are: date, stage, minutes, topics, tags, "
+        "notes, link, created_at, updated_at.",
+    ),
+    "csv, missing column": (
+        "x.csv",
+        b"date,stage,notes\n2026-03-01,A,x\n",
+        "line 1: the column “minutes” is missing.",
+    ),
+    "csv, bad date": (
+        "x.csv",
+        b"date,stage,minutes,notes\n2026-03-01,A,5,ok\n14/03/2026,A,5,x\n",
+        "line 3: “date” must be a date such as 2026-03-14.",
+    ),
+    "csv, minutes not a number": (
+        "x.csv",
+        b'date,stage,minutes,notes\n2026-03-01,A,5,"two\nlines"\n2026-03-02,A,1h,x\n',
+        "line 4: “minutes” must be a whole number of minutes, or empty.",
+    ),
+    "csv, cells missing": (
+        "x.csv",
+        b"date,stage,minutes,notes\n2026-03-01,A,5\n",
+        "line 2: 3 cells where the header has 4.",
+    ),
+    "csv, bad created_at": (
+        "x.csv",
+        b"date,stage,minutes,notes,created_at\n2026-03-01,A,5,x,yesterday\n",
+        "line 2: “created_at” must be a time such as 2026-03-14T18:30:00Z, or empty.",
+    ),
+    # markdown
+    "markdown, text outside an entry": (
+        "x.md",
+        (MD_HEAD + "Some stray words.\n").encode(),
+        "line 7: text outside an entry. Each entry starts with a heading such as "
+        "“#### Python fundamentals · 45 min”.",
+    ),
+    "markdown, entry before a day": (
+        "x.md",
+        b"# Roadbook journal\n\n## March 2026\n\n#### A \xc2\xb7 45 min\n",
+        "line 5: this entry is not under a day heading such as “### Saturday 14 March 2026”.",
+    ),
+    "markdown, day under the wrong month": (
+        "x.md",
+        b"## March 2026\n\n### Wednesday 1 April 2026\n",
+        "line 3: the day 2026-04-01 is not under its month's heading (“## April 2026”).",
+    ),
+    "markdown, no such date": (
+        "x.md",
+        b"## February 2026\n\n### Monday 30 February 2026\n",
+        "line 3: there is no such date.",
+    ),
+    "markdown, topics twice": (
+        "x.md",
+        (MD_HEAD + "#### A · 45 min\n\n- Topics: a\n- Topics: b\n").encode(),
+        "line 10: this entry already has a “Topics” line.",
+    ),
+    "markdown, not ours": (
+        "x.md",
+        b"Just some notes\n\nwith no headings\n",
+        "line 1: this is not a Roadbook Markdown export: it has no month heading such as "
+        "“## March 2026”.",
+    ),
+    # zip
+    "zip, not a zip": (
+        "x.zip",
+        b"PK\x03\x04 not really",
+        "This is not a zip file, or it is damaged.",
+    ),
+    "zip, a file that is not a day": (
+        "x.zip",
+        a_zip({"2026-03-14.md": day_file(), "notes/ideas.md": "hello"}),
+        "notes/ideas.md: not a day file. A Roadbook zip holds one file per day, named like "
+        "2026-03-14.md.",
+    ),
+    "zip, no front matter": (
+        "x.zip",
+        a_zip({"2026-03-14.md": "## A · 45 min\n"}),
+        "2026-03-14.md, line 1: a day file starts with front matter (a line “---”).",
+    ),
+    "zip, front matter not closed": (
+        "x.zip",
+        a_zip({"2026-03-14.md": "---\ndate: 2026-03-14\n"}),
+        "2026-03-14.md, line 1: the front matter is not closed by a line “---”.",
+    ),
+    "zip, date differs from the name": (
+        "x.zip",
+        a_zip({"2026-03-14.md": day_file(date="2026-03-15")}),
+        "2026-03-14.md, front matter: “date” must be 2026-03-14, the date in the file's name.",
+    ),
+    "zip, front matter line not understood": (
+        "x.zip",
+        a_zip({"2026-03-14.md": "---\ndate: 2026-03-14\n{oops\n---\n"}),
+        "2026-03-14.md, line 3: this front matter line is not understood.",
+    ),
+    "zip, text outside an entry": (
+        "x.zip",
+        a_zip({"2026-03-14.md": day_file("Intro line\n\n## A · 45 min\n")}),
+        "2026-03-14.md, line 5: text outside an entry. Each entry starts with a heading such "
+        "as “## Python fundamentals · 45 min”.",
+    ),
+    "zip, not UTF-8": (
+        "x.zip",
+        a_zip({"2026-03-14.md": b"---\ndate: 2026-03-14\n---\n\xff\xfe"}),
+        "2026-03-14.md: the file is not UTF-8 text.",
+    ),
+    "zip, no such date": (
+        "x.zip",
+        a_zip({"2026-02-30.md": day_file(date="2026-02-30")}),
+        "2026-02-30.md: there is no such date.",
+    ),
+    # jrnl
+    "jrnl, no such time": (
+        "journal.txt",
+        b"[2026-03-01 10:00] Fine\n\n[2026-03-02 13:00 PM] Not fine\n",
+        "line 3: there is no such date or time.",
+    ),
+    "jrnl json, entry without a date": (
+        "export.json",
+        b'{"tags": {}, "entries": [{"title": "t", "body": "b", "date": "someday"}]}',
+        "entry 1: “date” must be a date such as 2026-03-14.",
+    ),
+    "jrnl json, bad time": (
+        "export.json",
+        b'{"tags": {}, "entries": [{"title": "t", "body": "", "date": "2026-03-01", '
+        b'"time": "25:00"}]}',
+        "entry 1 (2026-03-01): “time” must be a time such as 18:30.",
+    ),
+    "jrnl json, tags not a list": (
+        "export.json",
+        b'{"tags": {}, "entries": [{"title": "t", "body": "", "date": "2026-03-01", '
+        b'"tags": "@a"}]}',
+        'entry 1 (2026-03-01): “tags” must be a list of tags such as "@python".',
+    ),
+    # any
+    "empty file": ("x.json", b"  \n", "The file is empty: there is nothing to import."),
+    "not UTF-8": ("x.csv", b"date,stage\n\xff", "line 2: the file is not UTF-8 text."),
+    "unknown kind": (
+        "photo.png",
+        b"\x89PNG....",
+        "This file's format is not recognised. Roadbook reads its own json, zip, markdown "
+        "and csv exports, jrnl journal files and jrnl's json export.",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(MALFORMED), ids=list(MALFORMED))
+def test_a_malformed_file_imports_nothing_and_says_why(app, auth, case):
+    filename, data, message = MALFORMED[case]
+    auth.create("alice")
+    with pytest.raises(FormatError) as error:
+        import_bytes(app, "alice", data, filename, stage="Python fundamentals")
+    assert str(error.value) == message
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Entry.id))) == 0
+
+
+def test_jrnl_text_before_the_first_entry_is_refused(app, auth):
+    auth.create("alice")
+    with pytest.raises(FormatError) as error:
+        import_bytes(app, "alice", b"My journal\n[2026-03-01 10:00] Hi\n", "j.txt", fmt="jrnl")
+    assert str(error.value) == (
+        "line 1: a jrnl entry starts with its date and time in brackets, such as "
+        "“[2026-03-14 18:30] Title”."
+    )
+
+
+def test_a_future_date_is_refused_like_in_the_form(app, auth):
+    auth.create("alice")
+    with app.app_context():
+        too_late = user_today(user()) + timedelta(days=2)
+    data = f"date,stage,minutes,notes\n{too_late},Python fundamentals,5,x\n".encode()
+    with pytest.raises(FormatError) as error:
+        import_bytes(app, "alice", data, "x.csv")
+    latest = too_late - timedelta(days=1)
+    assert str(error.value) == (
+        f"line 2: the date {too_late} is in the future; dates up to {latest} are accepted."
+    )
+
+
+def test_notes_over_the_size_limit_are_refused(app, auth):
+    auth.create("alice")
+    document = {
+        "format": "roadbook-journal",
+        "version": 1,
+        "entries": [{"date": "2026-03-01", "stage": "A", "notes": "x" * 100_001}],
+    }
+    with pytest.raises(FormatError) as error:
+        import_bytes(app, "alice", json.dumps(document).encode(), "x.json")
+    assert (
+        str(error.value) == "entry 1 (2026-03-01): notes must be at most 100 kB; these are 100 kB."
+    )
+
+
+def test_the_format_can_be_named_instead_of_recognised(app, auth):
+    auth.create("alice")
+    data = export(app, fmt="csv")
+    assert read_file(data, "no-extension", "csv")[0] == "csv"
+    with pytest.raises(FormatError) as error:
+        read_file(data, "x.csv", "yaml")
+    assert str(error.value) == (
+        "Unknown format “yaml”; use one of: json, zip, markdown, csv, jrnl, jrnl-json."
+    )
+
+
+# The escaping that keeps notes exact
+
+
+@pytest.mark.parametrize(
+    "notes",
+    [
+        "#### Looks · 45 min",
+        "\\#### Looks · 45 min",
+        "\\\\#### Looks · 45 min",
+        "- Topics: a",
+        "\\- Topics: a",
+        "text\n- Topics: a\n## March 2026\n### Saturday 14 March 2026",
+        "## Plan\n### Steps\n#### Small · heading",
+    ],
+)
+def test_notes_that_look_like_structure_come_back_exactly(app, auth, notes):
+    from journal.transfer.markdown_format import STRUCTURE, read_markdown
+
+    entry = EntryRecord(study_date=date(2026, 3, 14), stage="A", minutes=5, notes=notes)
+    lines = write_entry(entry, 4, STRUCTURE)
+    text = MD_HEAD + "\n".join(lines)
+    assert read_markdown(text).entries[0].notes == notes
+
+
+def test_lists_keep_separators_inside_names():
+    names = ["a; b", "back\\slash", "plain"]
+    assert split_list(join_list(names)) == names
