@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from pathlib import Path
 
@@ -55,15 +54,18 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(migrated_database, tmp_path):
-    shutil.copy(migrated_database, tmp_path / "journal.sqlite3")
+def live_server(databases, tmp_path):
+    url = databases.fresh(tmp_path)
     # CSRF on, as in production: the browser must carry the token itself.
-    app = create_app(make_config(tmp_path, WTF_CSRF_ENABLED=True, TESTING=False))
+    app = create_app(
+        make_config(tmp_path, SQLALCHEMY_DATABASE_URI=url, WTF_CSRF_ENABLED=True, TESTING=False)
+    )
     server = LiveServer(app)
     yield server
     server.stop()
     with app.app_context():
         db.engine.dispose()
+    databases.release()
 
 
 class PageProblems:
