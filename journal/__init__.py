@@ -43,11 +43,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .core.views import bp as core_bp
     from .core.views import register_error_pages
     from .entries.views import bp as entries_bp
+    from .ops import init_app as init_ops
     from .roadmap.views import bp as roadmap_bp
     from .templating import register_templating
 
     for blueprint in (core_bp, auth_bp, accounts_cli, entries_bp, roadmap_bp):
         app.register_blueprint(blueprint)
+    init_ops(app)
     register_error_pages(app)
     register_templating(app)
     return app

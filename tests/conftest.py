@@ -97,14 +97,17 @@ class Databases:
         self._created.append(name)
         return self.url_of(name)
 
-    def release(self) -> None:
-        """Drop the databases handed out so far (their engines must be disposed)."""
-        while self._created:
-            self._drop(self._created.pop())
+    def release(self, *urls: str) -> None:
+        """Drop the PostgreSQL databases at ``urls`` (their engines must be disposed)."""
+        for name in (make_url(url).database for url in urls):
+            if name in self._created:
+                self._created.remove(name)
+                self._drop(name)
 
     def close(self) -> None:
         if self.backend == "postgresql":
-            self.release()
+            for name in self._created:
+                self._drop(name)
             self._drop(self.template)
             self._admin.dispose()
 
@@ -146,8 +149,25 @@ def postgres(databases):
     """A factory of empty PostgreSQL databases; skips when no server is configured."""
     if databases.backend != "postgresql":
         pytest.skip(NO_POSTGRES)
-    yield databases.empty
-    databases.release()
+    urls = []
+
+    def empty() -> str:
+        urls.append(databases.empty())
+        return urls[-1]
+
+    yield empty
+    databases.release(*urls)
+
+
+@pytest.fixture
+def empty_database(databases, tmp_path):
+    """The URL of a database with no table at all, on the backend the suite runs on."""
+    if databases.backend == "postgresql":
+        url = databases.empty()
+        yield url
+        databases.release(url)
+    else:
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
 
 
 @pytest.fixture
@@ -166,7 +186,7 @@ def make_app(databases, tmp_path):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
-    databases.release()
+    databases.release(*(app.config["SQLALCHEMY_DATABASE_URI"] for app in apps))
 
 
 @pytest.fixture

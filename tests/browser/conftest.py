@@ -65,7 +65,7 @@ def live_server(databases, tmp_path):
     server.stop()
     with app.app_context():
         db.engine.dispose()
-    databases.release()
+    databases.release(url)
 
 
 class PageProblems:
