@@ -91,6 +91,7 @@ def backup_database(app: Flask, target: Path) -> Path:
             from .transfer import copy_to_sqlite_file
 
             copy_to_sqlite_file(app, partial)
+        os.chmod(partial, 0o600)  # it holds password hashes
         check_backup_file(app, partial)
         os.replace(partial, target)
     finally:
