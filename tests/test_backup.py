@@ -274,6 +274,8 @@ def test_backups_while_requests_are_writing_are_consistent_snapshots(app, auth, 
     final = live_notes(app)
     assert contents[-1] <= final
     assert len(final) == len(writers.statuses)  # every acknowledged write is in the journal
+    # Once the writing stops, a backup holds every entry (the WAL's recent writes too).
+    assert file_notes(backup_database(app, tmp_path / "quiet.sqlite3")) == final
     # Within one writer, a backup holds a prefix of its entries: no gaps, nothing half-done.
     for notes in contents:
         for writer in range(3):
