@@ -161,7 +161,7 @@ def test_make_serve_runs_the_journal_under_gunicorn(served):
     assert "Served by <em>gunicorn</em>" in journal
     assert "1 h 15 min" in journal
 
-    # One line per request on standard output, each request once, in order.
+    # One line per request on standard output, each request once.
     assert served.stop() == 0  # a graceful stop
     assert "Shutting down: Master" in served.log()
     assert not alive(master)
@@ -172,5 +172,6 @@ def test_make_serve_runs_the_journal_under_gunicorn(served):
         for match in map(ACCESS_LINE.match, lines)
         if match["path"] != "/healthz"
     ]
-    assert logged == browser.sent
+    # Two workers write their lines independently: the order may differ, the lines may not.
+    assert sorted(logged) == sorted(browser.sent)
     assert all(line.startswith("127.0.0.1 ") for line in lines)
