@@ -15,8 +15,9 @@ from journal import create_app
 from journal.auth.services import get_user_by_name
 from journal.entries.models import Entry
 from journal.extensions import db
-from journal.ops.backup import backup_database, integrity_problems
+from journal.ops.backup import backup_database, integrity_problems, sqlite_path
 from journal.roadmap.services import stages_of
+from journal.schema import upgrade_database
 
 from .conftest import AuthActions, make_config
 from .helpers import csrf_token, text
@@ -407,4 +408,18 @@ def test_a_backup_restores_into_a_new_install(app, client, auth, runner, tmp_pat
         assert "Mon 2 Mar 2026" in journal
     finally:
         with new.app_context():
+            db.engine.dispose()
+
+
+@pytest.mark.sqlite_only("a SQLite path")
+def test_a_relative_sqlite_path_is_found_in_the_instance_folder(tmp_path):
+    """Flask-SQLAlchemy puts ``sqlite:///name.sqlite3`` in the instance folder; so do backups."""
+    app = create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI="sqlite:///relative.sqlite3"))
+    try:
+        upgrade_database(app)
+        assert sqlite_path(app) == tmp_path / "instance" / "relative.sqlite3"
+        backup = backup_database(app, tmp_path / "copy.sqlite3")
+        assert integrity_problems(backup) == []
+    finally:
+        with app.app_context():
             db.engine.dispose()

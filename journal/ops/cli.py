@@ -8,7 +8,7 @@ import click
 from flask import Blueprint, current_app
 
 from .backup import BACKUP_PREFIX, BackupError, backup_database, backup_target, prune
-from .backup import restore_database as restore_into
+from .restore import restore_database
 from .transfer import TransferError, migrate_data
 
 cli = Blueprint("ops_cli", __name__, cli_group=None)
@@ -51,7 +51,7 @@ def restore_command(path: Path, yes: bool) -> None:
     if not yes:
         click.confirm(f"Replace the whole journal with {path}?", abort=True)
     try:
-        restored = restore_into(current_app._get_current_object(), path)
+        restored = restore_database(current_app._get_current_object(), path)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Restored {path} (schema revision {restored.revision}).")

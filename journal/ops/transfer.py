@@ -14,7 +14,18 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import Connection, Engine, Integer, MetaData, Table, func, make_url, select, text
+from sqlalchemy import (
+    URL,
+    Connection,
+    Engine,
+    Integer,
+    MetaData,
+    Table,
+    func,
+    inspect,
+    select,
+    text,
+)
 
 from ..config import normalize_database_url
 from ..extensions import db
@@ -33,30 +44,27 @@ def migrate_data(app: Flask, url: str) -> dict[str, int]:
 
     Returns the number of rows copied per table.
     """
-    url = normalize_database_url(url)
-    if _same_database(app.config["SQLALCHEMY_DATABASE_URI"], url):
-        raise TransferError("The target is the journal's own database.")
     with app.app_context():
         head = script_directory(app).get_current_head()
-    if current_revision(app) != head:
-        raise TransferError(
-            "The journal's database is not at the newest schema: run "
-            "`flask --app journal db upgrade` first."
-        )
-    target = _target_app(app, url)
+        source_engine = db.engine
+    target = _target_app(app, normalize_database_url(url))
+    with target.app_context():
+        target_engine = db.engine
     try:
+        if _same_database(source_engine.url, target_engine.url):
+            raise TransferError("The target is the journal's own database.")
+        if current_revision(app) != head:
+            raise TransferError(
+                "The journal's database is not at the newest schema: run "
+                "`flask --app journal db upgrade` first."
+            )
         try:
             upgrade_database(target)
         except SchemaError as error:
             raise TransferError(str(error)) from None
-        with app.app_context():
-            source_engine = db.engine
-        with target.app_context():
-            target_engine = db.engine
         return copy_tables(source_engine, target_engine)
     finally:
-        with target.app_context():
-            db.engine.dispose()
+        target_engine.dispose()
 
 
 def copy_to_sqlite_file(app: Flask, path: Path) -> dict[str, int]:
@@ -157,13 +165,10 @@ def _count(table: Table):
 
 
 def _has_table(connection: Connection, name: str) -> bool:
-    from sqlalchemy import inspect
-
     return inspect(connection).has_table(name)
 
 
-def _same_database(first: str, second: str) -> bool:
-    a, b = make_url(first), make_url(second)
+def _same_database(a: URL, b: URL) -> bool:
     if a.get_backend_name() == b.get_backend_name() == "sqlite":
         return bool(a.database and b.database) and (
             Path(a.database).resolve() == Path(b.database).resolve()
