@@ -10,14 +10,17 @@ import shlex
 import shutil
 import subprocess
 import sys
+import types
 from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
 from gunicorn.app.base import Application
+from sqlalchemy import text
 
 from journal import ROOT
 from journal.config import DEFAULTS
+from journal.extensions import db
 
 from .conftest import PASSWORD
 from .live import Browser, free_port, stop_group, wait_until_up
@@ -297,3 +300,19 @@ def test_the_nightly_backup_unit_runs_a_real_backup_command(app, runner, tmp_pat
 def test_the_command_wrapper_is_valid_shell():
     subprocess.run(["sh", "-n", str(DEPLOY / "roadbook-flask")], check=True)
     assert os.access(DEPLOY / "roadbook-flask", os.X_OK)
+
+
+def test_a_preloaded_app_forgets_the_masters_connections_after_the_fork(app, monkeypatch):
+    """With ``--preload`` the master built the app: a worker must not reuse its connections."""
+    namespace: dict = {}
+    exec(compile((ROOT / "gunicorn.conf.py").read_text(), "gunicorn.conf.py", "exec"), namespace)
+    with app.app_context():
+        db.session.execute(text("SELECT 1"))
+        db.session.remove()
+        pool = db.engine.pool
+        assert pool.checkedin() == 1  # the master's connection, ready to be shared by mistake
+    monkeypatch.setitem(sys.modules, "wsgi", types.SimpleNamespace(app=app))
+    namespace["post_fork"](server=None, worker=None)
+    with app.app_context():
+        assert db.engine.pool is not pool
+        assert db.engine.pool.checkedin() == 0

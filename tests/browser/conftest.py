@@ -75,11 +75,17 @@ class PageProblems:
         self.errors: list[str] = []
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.errors.append(f"page error: {error}"))
-        page.on("requestfailed", lambda r: self.errors.append(f"request failed: {r.url}"))
+        page.on("requestfailed", self._request_failed)
         page.add_init_script(
             "document.addEventListener('securitypolicyviolation', e => "
             "console.error('CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));"
         )
+
+    def _request_failed(self, request):
+        # Aborted by the browser itself (the page navigated away, or a response became a
+        # download): not a failure of the app. Refused or broken connections still count.
+        if request.failure != "net::ERR_ABORTED":
+            self.errors.append(f"request failed: {request.url} ({request.failure})")
 
     def _console(self, message):
         if message.type == "error":
