@@ -179,3 +179,10 @@ def test_a_postgresql_url_without_a_driver_uses_psycopg(tmp_path, monkeypatch, s
     )
     with app.app_context():
         assert db.engine.dialect.driver == "psycopg"
+
+
+def test_migrate_data_says_when_the_target_cannot_be_reached(app):
+    url = "postgresql+psycopg://nobody:wrong@127.0.0.1:1/nothing?connect_timeout=2"
+    result = app.test_cli_runner().invoke(args=["migrate-data", "--to", url])
+    assert result.exit_code != 0
+    assert "The target database could not be prepared" in result.output

@@ -26,6 +26,7 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.exc import SQLAlchemyError
 
 from ..config import normalize_database_url
 from ..extensions import db
@@ -62,6 +63,9 @@ def migrate_data(app: Flask, url: str) -> dict[str, int]:
             upgrade_database(target)
         except SchemaError as error:
             raise TransferError(str(error)) from None
+        except SQLAlchemyError as error:
+            reason = getattr(error, "orig", None) or error
+            raise TransferError(f"The target database could not be prepared: {reason}") from None
         return copy_tables(source_engine, target_engine)
     finally:
         target_engine.dispose()
