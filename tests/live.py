@@ -48,17 +48,21 @@ class Browser:
             urllib.request.HTTPCookieProcessor(self.cookies), _NoRedirect()
         )
 
-    def request(self, method: str, path: str, data: dict | None = None) -> Reply:
+    def request(
+        self, method: str, path: str, data: dict | None = None, headers: dict | None = None
+    ) -> Reply:
         body = urllib.parse.urlencode(data or {}, doseq=True).encode() if data is not None else None
-        request = urllib.request.Request(self.base + path, data=body, method=method)
+        request = urllib.request.Request(
+            self.base + path, data=body, method=method, headers=headers or {}
+        )
         try:
             with self._opener.open(request, timeout=30) as response:
                 return Reply(response.status, dict(response.headers), response.read())
         except urllib.error.HTTPError as error:
             return Reply(error.code, dict(error.headers), error.read())
 
-    def get(self, path: str) -> Reply:
-        return self.request("GET", path)
+    def get(self, path: str, headers: dict | None = None) -> Reply:
+        return self.request("GET", path, headers=headers)
 
     def post(self, path: str, data: dict) -> Reply:
         return self.request("POST", path, data)

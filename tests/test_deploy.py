@@ -187,8 +187,13 @@ def docker_ignored(folder: str, names: list[str]) -> set[str]:
 
 
 @pytest.mark.slow
-def test_the_dockerfile_steps_work_in_a_fresh_virtual_environment(tmp_path):
-    """The final stage's steps, with /app and /data moved into a temporary folder."""
+def test_the_dockerfile_steps_work_in_a_fresh_virtual_environment(tmp_path, empty_database):
+    """The final stage's steps, with /app and /data moved into a temporary folder.
+
+    On the PostgreSQL run the fresh install is pointed at an empty PostgreSQL database:
+    the driver comes with the app, so the URL is all it takes.
+    """
+    postgres = empty_database.startswith("postgresql")
     app_dir, data_dir, venv = tmp_path / "app", tmp_path / "data", tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
     env = {key: value for key, value in os.environ.items() if not key.startswith("JOURNAL_")}
@@ -240,6 +245,8 @@ def test_the_dockerfile_steps_work_in_a_fresh_virtual_environment(tmp_path):
     assert (app_dir / "static" / "vendor" / "htmx.min.js").exists()
     assert not list(app_dir.rglob("__pycache__"))
     env["JOURNAL_BIND"] = f"127.0.0.1:{port}"  # loopback here, not the container's 0.0.0.0:8000
+    if postgres:
+        env["JOURNAL_DATABASE_URL"] = empty_database
 
     def run(*args, **kwargs):
         return subprocess.run(
@@ -272,7 +279,7 @@ def test_the_dockerfile_steps_work_in_a_fresh_virtual_environment(tmp_path):
         assert browser.get("/static/vendor/htmx.min.js").status == 200
     finally:
         stop_group(server)
-    assert (data_dir / "journal.sqlite3").exists()
+    assert (data_dir / "journal.sqlite3").exists() is not postgres
     assert (data_dir / "secret_key").exists()
     # The app ran from the copied source, with only the packages pyproject.toml lists.
     listed = subprocess.run(

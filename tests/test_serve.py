@@ -30,8 +30,8 @@ class RecordingBrowser(Browser):
         super().__init__(base)
         self.sent: list[tuple[str, str, int]] = []
 
-    def request(self, method, path, data=None):
-        reply = super().request(method, path, data)
+    def request(self, method, path, data=None, headers=None):
+        reply = super().request(method, path, data, headers)
         self.sent.append((method, path.split("?")[0], reply.status))
         return reply
 
@@ -77,6 +77,7 @@ def served(databases, tmp_path):
         PORT=str(port),
         JOURNAL_DATABASE_URL=url,
         JOURNAL_INSTANCE_PATH=str(tmp_path / "instance"),
+        JOURNAL_BEHIND_PROXY="1",  # as behind Caddy or nginx
     )
     stdout, stderr = tmp_path / "stdout.log", tmp_path / "stderr.log"
     with stdout.open("w") as out, stderr.open("w") as err:
@@ -161,6 +162,10 @@ def test_make_serve_runs_the_journal_under_gunicorn(served):
     assert "Served by <em>gunicorn</em>" in journal
     assert "1 h 15 min" in journal
 
+    # Through a proxy: the log shows the client's address the proxy reports.
+    proxied = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
+    assert browser.get("/journal?q=secret+words", headers=proxied).status == 200
+
     # One line per request on standard output, each request once.
     assert served.stop() == 0  # a graceful stop
     assert "Shutting down: Master" in served.log()
@@ -174,4 +179,7 @@ def test_make_serve_runs_the_journal_under_gunicorn(served):
     ]
     # Two workers write their lines independently: the order may differ, the lines may not.
     assert sorted(logged) == sorted(browser.sent)
-    assert all(line.startswith("127.0.0.1 ") for line in lines)
+    clients = [line.split(" ", 1)[0] for line in lines]
+    assert clients.count("203.0.113.7") == 1
+    assert set(clients) == {"127.0.0.1", "203.0.113.7"}
+    assert "secret" not in served.stdout.read_text()  # no query strings in the log
