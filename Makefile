@@ -1,4 +1,5 @@
 # Roadbook: `make run` serves the journal, `make test` runs every test.
+# `make serve` serves it the way production does (gunicorn, gunicorn.conf.py).
 # Both set everything up first: a virtual environment, the Python packages,
 # the htmx asset (fetched with npm and checked against its pinned hash) and the database.
 
@@ -12,13 +13,24 @@ FLASK  := $(BIN)/flask --app journal
 INSTALLED := $(VENV)/.installed
 HTMX      := static/vendor/htmx.min.js
 
-.PHONY: run test setup db lint format clean
+# The PostgreSQL run of the suite (see scripts/postgres_test_db.sh for the role and database).
+TEST_POSTGRES_URL ?= postgresql+psycopg://roadbook:roadbook@127.0.0.1:5432/roadbook_test
+
+.PHONY: run serve test test-postgres setup db lint format clean
 
 run: setup db
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
+# gunicorn as production runs it: 2 workers, one access-log line per request on stdout.
+serve: setup db
+	JOURNAL_BIND="$${JOURNAL_BIND:-$(HOST):$(PORT)}" $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
 test: setup
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: setup
+	JOURNAL_TEST_DATABASE_URL="$${JOURNAL_TEST_DATABASE_URL:-$(TEST_POSTGRES_URL)}" \
+		$(BIN)/pytest $(PYTEST_ARGS)
 
 setup: $(INSTALLED) $(HTMX)
 

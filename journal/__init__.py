@@ -48,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .daily.views import bp as daily_bp
     from .entries.views import bp as entries_bp
     from .insights.views import bp as insights_bp
+    from .ops import init_app as init_ops
     from .roadmap.views import bp as roadmap_bp
     from .templating import register_templating
     from .transfer.cli import cli as transfer_cli
@@ -62,10 +63,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         insights_bp,
         roadmap_bp,
         daily_bp,
+        transfer_bp,
+        transfer_cli,
     ):
         app.register_blueprint(blueprint)
-    app.register_blueprint(transfer_bp)
-    app.register_blueprint(transfer_cli)
+    init_ops(app)
     register_error_pages(app)
     register_templating(app)
     return app

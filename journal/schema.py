@@ -30,7 +30,11 @@ def current_revision(app: Flask) -> str | None:
 
 
 def upgrade_database(app: Flask) -> None:
-    """Upgrade to the newest revision; refuse a database made by a newer version."""
+    """Upgrade to the newest revision; refuse a database made by a newer version.
+
+    A database that needs migrating is first copied aside (``ops.backup``), so a failed
+    or unwanted upgrade can be undone with ``flask --app journal restore``.
+    """
     with _migration_lock(Path(app.instance_path)), app.app_context():
         scripts = script_directory(app)
         revision = current_revision(app)
@@ -41,6 +45,11 @@ def upgrade_database(app: Flask) -> None:
                 "or restore a backup made by this version. The database was not changed."
             )
         if revision != scripts.get_current_head():
+            if revision is not None:
+                from .ops.backup import snapshot_before_upgrade
+
+                db.engine.dispose()
+                snapshot_before_upgrade(app, revision)
             upgrade(directory=app.extensions["migrate"].directory)
         db.engine.dispose()
 

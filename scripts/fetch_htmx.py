@@ -116,8 +116,7 @@ def in_place() -> bool:
 
 def main() -> int:
     if in_place():
-        print(f"htmx {VERSION} already in place and verified")
-        return 0
+        return 0  # already the pinned file: nothing to do, nothing to say
     try:
         script = extract_verified(download(npm_command()))
     except FetchError as error:

@@ -96,6 +96,7 @@ def test_not_found_in_both_renderings(client, auth):
     assert "Not found" in fragment.get_data(as_text=True)
 
 
+@pytest.mark.sqlite_only("SQLite connection pragmas")
 def test_sqlite_connections_are_tuned(app):
     with app.app_context():
         connection = db.session.connection()
@@ -105,6 +106,7 @@ def test_sqlite_connections_are_tuned(app):
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 1  # NORMAL
 
 
+@pytest.mark.sqlite_only("BEGIN IMMEDIATE is SQLite's")
 def test_write_transactions_begin_immediate(app):
     statements = []
     with app.app_context():

@@ -445,6 +445,7 @@ def test_an_empty_journal(app, auth):
 # Every aggregate reads the index made for it
 
 
+@pytest.mark.sqlite_only("reads SQLite's EXPLAIN QUERY PLAN")
 def test_every_aggregate_is_served_by_the_insights_index(journal):
     alice = user("alice")
     statements = []

@@ -177,7 +177,8 @@ def test_one_account_tried_from_many_addresses_is_slowed_down(app, auth):
 def test_counts_are_shared_by_every_worker(app, auth, tmp_path):
     """Two app instances on one database, as two gunicorn workers are: one count."""
     auth.create()
-    other_worker = create_app(make_config(tmp_path))
+    same_database = app.config["SQLALCHEMY_DATABASE_URI"]
+    other_worker = create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI=same_database))
     for number in range(5):
         worker = app if number % 2 else other_worker
         assert attempt(worker.test_client()).status_code == 401

@@ -56,7 +56,9 @@ class Entry(db.Model):
     deleted_at: Mapped[datetime | None]
 
     stage: Mapped[Stage] = relationship()
-    topics: Mapped[list[Topic]] = relationship(secondary=entry_topics, order_by="Topic.position")
+    topics: Mapped[list[Topic]] = relationship(
+        secondary=entry_topics, order_by="Topic.position, Topic.id"
+    )
     tags: Mapped[list[EntryTag]] = relationship(
         cascade="all, delete-orphan", passive_deletes=True, order_by="EntryTag.name"
     )

@@ -11,7 +11,7 @@ from sqlalchemy import and_, func, or_, select
 from ..clock import week_bounds
 from ..extensions import db
 from ..roadmap.models import Stage
-from ..validation import parse_id
+from ..validation import clean_text, parse_id
 from .models import Entry, EntryTag
 from .notes import clean_tag
 from .services import ENTRY_LOAD, live_entries
@@ -113,7 +113,7 @@ def parse_filters(args: Mapping[str, str]) -> JournalFilters:
         filters.stage_id = parse_id(stage)
         if filters.stage_id is None:
             filters.errors["stage"] = "Stage: choose a stage from the list."
-    filters.tag = clean_tag(args.get("tag") or "")[:50]
+    filters.tag = clean_tag(clean_text(args.get("tag")))[:50]
     for name, attr in (("from", "date_from"), ("to", "date_to")):
         text = (args.get(name) or "").strip()
         if text:
@@ -125,7 +125,7 @@ def parse_filters(args: Mapping[str, str]) -> JournalFilters:
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
         filters.errors["to"] = "To must be on or after From."
         filters.date_to = None
-    filters.q = " ".join((args.get("q") or "").split())[:SEARCH_MAX]
+    filters.q = " ".join(clean_text(args.get("q")).split())[:SEARCH_MAX]
     filters.unknown_duration = (args.get("duration") or "").strip() == "unknown"
     return filters
 

@@ -27,7 +27,7 @@ class Stage(db.Model):
 
     topics: Mapped[list[Topic]] = relationship(
         back_populates="stage",
-        order_by="Topic.position",
+        order_by="Topic.position, Topic.id",
         cascade="all, delete-orphan",
         passive_deletes=True,
     )

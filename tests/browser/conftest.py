@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import threading
 from pathlib import Path
 
@@ -55,15 +54,18 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(migrated_database, tmp_path):
-    shutil.copy(migrated_database, tmp_path / "journal.sqlite3")
+def live_server(databases, tmp_path):
+    url = databases.fresh(tmp_path)
     # CSRF on, as in production: the browser must carry the token itself.
-    app = create_app(make_config(tmp_path, WTF_CSRF_ENABLED=True, TESTING=False))
+    app = create_app(
+        make_config(tmp_path, SQLALCHEMY_DATABASE_URI=url, WTF_CSRF_ENABLED=True, TESTING=False)
+    )
     server = LiveServer(app)
     yield server
     server.stop()
     with app.app_context():
         db.engine.dispose()
+    databases.release(url)
 
 
 class PageProblems:
@@ -80,8 +82,8 @@ class PageProblems:
         )
 
     def _request_failed(self, request):
-        # A navigation cancels what the previous page was still loading (its favicon, say):
-        # that is the browser's doing, not a failure of the journal.
+        # Aborted by the browser itself (the page navigated away, or a response became a
+        # download): not a failure of the app. Refused or broken connections still count.
         if request.failure != "net::ERR_ABORTED":
             self.errors.append(f"request failed: {request.url} ({request.failure})")
 
