@@ -54,12 +54,16 @@ class LiveServer:
 
 
 @pytest.fixture
-def live_server(databases, tmp_path):
+def live_server(databases, tmp_path, request):
+    """The journal served on loopback; ``@pytest.mark.live_config(KEY=value)`` configures it."""
     url = databases.fresh(tmp_path)
+    marker = request.node.get_closest_marker("live_config")
+    overrides = marker.kwargs if marker else {}
     # CSRF on, as in production: the browser must carry the token itself.
-    app = create_app(
-        make_config(tmp_path, SQLALCHEMY_DATABASE_URI=url, WTF_CSRF_ENABLED=True, TESTING=False)
+    config = make_config(
+        tmp_path, SQLALCHEMY_DATABASE_URI=url, WTF_CSRF_ENABLED=True, TESTING=False
     )
+    app = create_app({**config, **overrides})
     server = LiveServer(app)
     yield server
     server.stop()
