@@ -16,7 +16,7 @@ HTMX      := static/vendor/htmx.min.js
 # The PostgreSQL run of the suite (see scripts/postgres_test_db.sh for the role and database).
 TEST_POSTGRES_URL ?= postgresql+psycopg://roadbook:roadbook@127.0.0.1:5432/roadbook_test
 
-.PHONY: run serve test test-postgres setup db lint format clean
+.PHONY: run serve test test-postgres bench setup db lint format clean
 
 run: setup db
 	$(FLASK) run --host $(HOST) --port $(PORT)
@@ -31,6 +31,10 @@ test: setup
 test-postgres: setup
 	JOURNAL_TEST_DATABASE_URL="$${JOURNAL_TEST_DATABASE_URL:-$(TEST_POSTGRES_URL)}" \
 		$(BIN)/pytest $(PYTEST_ARGS)
+
+# The benchmark (needs wrk: apt-get install -y wrk); see bench/run.py and the README.
+bench: setup
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 setup: $(INSTALLED) $(HTMX)
 

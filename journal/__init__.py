@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import click
 from flask import Flask
 
 from .auth.cookies import init_cookies
 from .config import load_config
 from .db import init_db
-from .extensions import csrf, db, login_manager, migrate
+from .extensions import csrf, login_manager
+from .schema import register_migrations
 from .validation import IdConverter
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -32,7 +34,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     init_db(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    if click.get_current_context(silent=True) is not None:
+        # Run from the `flask` command: offer `flask db …`. Served, the workers never
+        # import Alembic unless the schema needs upgrading (see journal/schema.py).
+        register_migrations(app)
     csrf.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -40,7 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_message_category = "info"
     init_cookies(app)
 
-    from . import models  # noqa: F401  (every model registered before first use)
+    from . import models, revisions  # noqa: F401  (models registered; revisions tracked)
     from .auth.cli import cli as accounts_cli
     from .auth.views import bp as auth_bp
     from .core.views import bp as core_bp

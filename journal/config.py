@@ -20,6 +20,8 @@ DEFAULTS = {
     "UNDO_SECONDS": 600,
     "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
     "PAGE_SIZE": 20,
+    # Memory for rendered pages kept per worker (journal/cache.py); 0 turns it off.
+    "RENDER_CACHE_BYTES": 4 * 1024 * 1024,
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
     "WTF_CSRF_TIME_LIMIT": None,
 }

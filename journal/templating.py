@@ -12,6 +12,10 @@ from .entries.duration import format_duration, format_hours
 from .htmx import add_vary
 from .security import add_security_headers
 
+# English names, whatever the server's locale (and faster than strftime, called per cell).
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
 
 def day_label(day: date, today: date | None = None) -> str:
     """``Today``, ``Yesterday``, or a date such as ``Mon 23 Nov 2026``."""
@@ -22,7 +26,7 @@ def day_label(day: date, today: date | None = None) -> str:
             return "Yesterday"
         if day == today + timedelta(days=1):
             return "Tomorrow"
-    return f"{day:%a} {day.day} {day:%b %Y}"
+    return f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def local_time(moment: datetime | None) -> str:

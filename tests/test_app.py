@@ -172,3 +172,36 @@ def test_startup_refuses_a_database_from_a_newer_version(tmp_path):
         version = connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
     engine.dispose()
     assert version == "ffff_future"
+
+
+def test_schema_head_names_the_newest_migration(app):
+    from journal.schema import SCHEMA_HEAD
+
+    with app.app_context():
+        assert script_directory(app).get_current_head() == SCHEMA_HEAD
+
+
+def test_a_served_worker_does_not_load_alembic(tmp_path):
+    """The database is current: start-up checks its revision without Alembic."""
+    import subprocess
+    import sys
+
+    app = create_app(make_config(tmp_path))
+    upgrade_database(app)
+    code = (
+        "import sys, wsgi; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'flask_migrate')))"
+    )
+    env = {
+        "JOURNAL_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "JOURNAL_INSTANCE_PATH": str(tmp_path / "instance"),
+        "JOURNAL_SECRET_KEY": "test",
+        "PATH": "/usr/bin:/bin",
+    }
+    from journal import ROOT
+
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -62,8 +62,9 @@ def test_headers_on_every_kind_of_response(prod_app, monkeypatch):
     for path in ("css/app.css", "js/app.js", "favicon.svg", "vendor/htmx.min.js", "nothing.js"):
         responses[f"static {path}"] = client.get(f"/static/{path}")
     monkeypatch.setattr("journal.entries.queries.journal_page", _explode)
-    responses["500"] = client.get("/journal")
-    responses["500 fragment"] = client.get("/journal", headers=HX)
+    # A query never asked before: no rendering of it is kept, the page must be built.
+    responses["500"] = client.get("/journal?q=explode")
+    responses["500 fragment"] = client.get("/journal?q=explode", headers=HX)
     statuses = {name: response.status_code for name, response in responses.items()}
     assert statuses["500"] == statuses["500 fragment"] == 500
     assert (

@@ -80,7 +80,8 @@ def test_the_walk_would_notice_a_change(app):
         entry = db.session.scalar(select(Entry))
         entry.minutes += 1
         db.session.commit()
-    assert set(differences(before, snapshot(app))) == {"entries"}
+    # The entry, and its owner's revision (the key of cached renderings) with it.
+    assert set(differences(before, snapshot(app))) == {"entries", "users"}
 
 
 def post_routes(app):

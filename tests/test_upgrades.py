@@ -25,7 +25,7 @@ from journal import ROOT, create_app
 from journal.entries.models import Entry
 from journal.extensions import db
 from journal.ops.backup import file_revision
-from journal.schema import current_revision, script_directory, upgrade_database
+from journal.schema import current_revision, register_migrations, script_directory, upgrade_database
 
 from .conftest import make_config
 
@@ -135,7 +135,7 @@ def _same(stored, expected) -> bool:
 
 def migrated_app(tmp_path, url: str, directory: Path = MIGRATIONS):
     app = create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI=url))
-    app.extensions["migrate"].directory = str(directory)
+    register_migrations(app).directory = str(directory)
     return app
 
 

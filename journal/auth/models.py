@@ -27,6 +27,9 @@ class User(UserMixin, db.Model):
     weekly_goal_minutes: Mapped[int] = mapped_column(default=600, server_default="600")
     week_start: Mapped[int] = mapped_column(default=0, server_default="0")
     rest_days_per_week: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Changes whenever anything the user's pages show changes (see journal/revisions.py):
+    # the key under which rendered pages are kept.
+    revision: Mapped[int] = mapped_column(default=0, server_default="0")
 
     sessions: Mapped[list[LoginSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import Table, delete, func, or_, select
+from sqlalchemy.orm import joinedload
 
 from ..db import utcnow, write_transaction
 from ..extensions import db
@@ -173,7 +174,11 @@ def start_session(user: User, *, remember: bool) -> str:
 
 def user_for_token(token: str) -> User | None:
     """The user of a live session, or None when the session ended, expired or sat idle."""
-    row = db.session.scalar(select(LoginSession).where(LoginSession.token_hash == _digest(token)))
+    row = db.session.scalar(
+        select(LoginSession)
+        .where(LoginSession.token_hash == _digest(token))
+        .options(joinedload(LoginSession.user))  # one query for every request
+    )
     if row is None:
         return None
     now = utcnow()

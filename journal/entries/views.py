@@ -4,9 +4,19 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_required
 
+from ..cache import render_cache
 from ..clock import user_today
 from ..daily.services import on_this_day
 from ..daily.views import timer_context
@@ -66,17 +76,31 @@ def journal():
     """Every entry, newest first, filtered by stage, tag, dates and words in the notes."""
     filters = queries.parse_filters(request.args)
     cursor = request.args.get("after")
-    page = queries.journal_page(
-        current_user, filters, cursor=cursor, limit=current_app.config["PAGE_SIZE"]
-    )
-    fragment = "entries/_journal_more.html" if cursor else "entries/_journal_update.html"
-    return render(
-        "entries/journal.html",
+    if not is_partial():
+        fragment = "entries/_journal_results.html"
+    else:
+        fragment = "entries/_journal_more.html" if cursor else "entries/_journal_update.html"
+
+    def render_results() -> str:
+        page = queries.journal_page(
+            current_user, filters, cursor=cursor, limit=current_app.config["PAGE_SIZE"]
+        )
+        return render_template(fragment, filters=filters, page=page)
+
+    # Kept until the journal changes; per session, as the rows' forms carry its CSRF token.
+    key = (
         fragment,
-        filters=filters,
-        page=page,
-        stages=queries.stage_choices(current_user, archived=True),
+        current_user.id,
+        current_user.revision,
+        user_today(current_user),
+        tuple(sorted(request.args.items(multi=True))),
+        session.get("csrf_token"),
     )
+    results = render_cache().get_or_render(key, render_results)
+    if is_partial():
+        return results
+    stages = queries.stage_choices(current_user, archived=True)
+    return render_template("entries/journal.html", filters=filters, stages=stages, results=results)
 
 
 @bp.get("/entries/new")

@@ -8,8 +8,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from markupsafe import Markup, escape
+
 from ..clock import week_bounds
+from ..entries.duration import format_duration
 from ..roadmap.models import Stage
+from ..templating import day_label
 from . import services
 
 WEEK_SPANS = (12, 52)
@@ -167,3 +171,47 @@ def calendar(user, today: date) -> Calendar:
         height=TOP + 7 * STEP,
         peak=peak,
     )
+
+
+def heatmap_cells(cal: Calendar) -> Markup:
+    """The calendar's 365 cells as SVG. Built here rather than in a template loop: each
+    cell carries a title, and in a Jinja loop they were the dashboard's heaviest part."""
+    names = _escaped_names(cal)
+    last = len(cal.cells) - 1
+    parts = []
+    for number, cell in enumerate(cal.cells):
+        title = f"{day_label(cell.day)}: "
+        if cell.stages:
+            title += format_duration(cell.minutes) + "".join(
+                f"{' —' if index == 0 else ','} {names[stage.id]} {format_duration(minutes)}"
+                for index, (stage, minutes) in enumerate(cell.stages)
+            )
+        else:
+            title += "nothing logged"
+        minutes = f' data-minutes="{cell.minutes}"' if cell.minutes else ""
+        parts.append(
+            f'<rect class="heat heat-{cell.level}" x="{cell.x}" y="{cell.y}" width="11" '
+            f'height="11" rx="2" tabindex="{0 if number == last else -1}" '
+            f'data-day="{cell.day.isoformat()}"{minutes}><title>{title}</title></rect>'
+        )
+    return Markup("\n".join(parts))
+
+
+def heatmap_rows(cal: Calendar) -> Markup:
+    """The calendar's text alternative: a table row for every day studied, newest first."""
+    names = _escaped_names(cal)
+    rows = []
+    for cell in reversed(cal.active):
+        stages = ", ".join(
+            f"{names[stage.id]} {format_duration(minutes)}" for stage, minutes in cell.stages
+        )
+        rows.append(
+            f'<tr><th scope="row">{day_label(cell.day)}</th>'
+            f"<td>{format_duration(cell.minutes)}</td><td>{stages}</td></tr>"
+        )
+    return Markup("\n".join(rows))
+
+
+def _escaped_names(cal: Calendar) -> dict[int, str]:
+    # Stage names are the user's own words: escaped once each, then reused.
+    return {stage.id: str(escape(stage.name)) for cell in cal.cells for stage, _ in cell.stages}

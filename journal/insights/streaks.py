@@ -45,6 +45,11 @@ def find_streaks(days: list[date], today: date, *, rest_days: int, week_start: i
     first = previous = None
     studied = rested = 0
     for day in days:
+        if previous is not None and (day - previous).days == 1:
+            # The common case, the day after: nothing to bridge.
+            studied += 1
+            previous = day
+            continue
         if previous is not None:
             gap = _rest_days_needed(previous, day, used, rest_days, week_start)
             if gap is None:

@@ -15,6 +15,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from ..cache import render_cache
 from ..clock import user_today
 from ..htmx import is_htmx, is_partial, render, see_other
 from ..validation import ValidationError
@@ -82,10 +83,23 @@ def dashboard():
             chosen = context["range_panel"].range
             response.headers["HX-Push-Url"] = url_for("insights.dashboard", **chosen.as_args())
         return response
+    today = user_today(current_user)
+    key = (
+        "dashboard",
+        current_user.id,
+        current_user.revision,
+        today,
+        tuple(sorted(request.args.items(multi=True))),
+    )
+    body = render_cache().get_or_render(key, _dashboard_body)
+    return render_template("insights/dashboard.html", body=body)
+
+
+def _dashboard_body() -> str:
     context = _range_context()
     for name in ("week", "streak", "totals", "weeks", "calendar", "pace"):
         context.update(_context(name))
-    return render_template("insights/dashboard.html", **context)
+    return render_template("insights/_dashboard_body.html", **context)
 
 
 @bp.get("/<any(week, streak, totals, weeks, calendar, pace, 'week-stages'):name>")
@@ -129,3 +143,7 @@ def _shared_with_other_pages():
         "insights_form_values": form_values,
         "insights_week_goal": lambda: panels.week_goal(current_user, user_today(current_user)),
     }
+
+
+bp.add_app_template_global(charts.heatmap_cells, "heatmap_cells")
+bp.add_app_template_global(charts.heatmap_rows, "heatmap_rows")

@@ -27,7 +27,6 @@ from .records import EntryRecord, FormatError, join_list, split_list
 UNKNOWN = "duration unknown"
 DURATION = r"(?P<duration>\d+ h \d+ min|\d+ h|\d+ min|duration unknown)"
 META = re.compile(r"^- (?P<key>Topics|Tags|Link): ?(?P<value>.*)$")
-_BACKSLASHES = re.compile(r"^\\*")
 
 
 def entry_heading(level: int) -> re.Pattern:
@@ -66,8 +65,12 @@ def write_entry(entry: EntryRecord, level: int, structure: list[re.Pattern]) -> 
 
 
 def _looks_structural(line: str, structure: list[re.Pattern], first: bool) -> bool:
-    rest = _BACKSLASHES.sub("", line, count=1)
-    return any(p.match(rest) for p in structure) or (first and bool(META.match(rest)))
+    # Every structural line is a heading, or (first under a heading) a detail line: a
+    # quick look at the first character spares the patterns for nearly every line.
+    rest = line.lstrip("\\")
+    if rest.startswith("#"):
+        return any(p.match(rest) for p in structure)
+    return first and rest.startswith("- ") and bool(META.match(rest))
 
 
 def _escape(line: str, structure, *, first: bool) -> str:

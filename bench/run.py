@@ -1,0 +1,377 @@
+"""The benchmark: `make bench` (or `.venv/bin/python -m bench.run`).
+
+Builds its datasets, serves the journal with gunicorn exactly as production does
+(gunicorn.conf.py: 2 workers) on loopback, and in the same run a bare Flask app that
+answers "hello" under the same settings: the ceiling of this stack on this machine.
+wrk sends the load (16 connections). Every throughput is reported as a ratio to the
+bare app's, measured minutes apart on the same machine, so figures compare across
+machines. Prints one table and writes JSON to bench/results/ for comparing commits.
+
+Needs wrk (Debian: apt-get install -y wrk); the jrnl comparison installs jrnl from
+PyPI into .bench/jrnl the first time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+from . import dataset, jrnl_compare, load
+from .server import Browser, Server
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+
+TARGETS = {
+    "dashboard": ("ratio", 0.15),
+    "journal": ("ratio", 0.25),
+    "quick-add": ("ratio", 0.20),
+}
+
+
+def measure_pages(server: Server, heavy: Browser, writer: Browser, seconds: int) -> list:
+    """Throughput and latency of the four request shapes the issue names."""
+    hx = {"HX-Request": "true", "HX-Request-Type": "partial"}
+    results = [
+        load.run("dashboard", server.url + "/dashboard", seconds=seconds, headers=heavy.headers()),
+        load.run("journal", server.url + "/journal", seconds=seconds, headers=heavy.headers()),
+        load.run(
+            "search",
+            server.url + "/journal?q=decorators",
+            seconds=seconds,
+            headers={**heavy.headers(), **hx},
+        ),
+    ]
+    # Quick-add as htmx sends it: create, answer with the fragment and the event.
+    stage = writer.first_stage_id()
+    body = (
+        f"csrf_token={writer.csrf}&form_id=quick-add&duration=30m&stage={stage}"
+        "&notes=Benchmark+session+with+**Markdown**+%23bench"
+    )
+    today = date.today()
+    # Dates out of the Today page's last week, so its lists keep their usual size.
+    dates = [(today - timedelta(days=10 + n)).isoformat() for n in range(300)]
+    script = load.quick_add_script("/entries", body, dates)
+    headers = {
+        **writer.headers(),
+        **hx,
+        "X-CSRFToken": writer.csrf,
+        "Content-Type": "application/x-www-form-urlencoded",
+    }
+    results.append(
+        load.run(
+            "quick-add", server.url + "/entries", seconds=seconds, headers=headers, script=script
+        )
+    )
+    return results
+
+
+NO_CACHE = {"JOURNAL_RENDER_CACHE_BYTES": "0"}
+
+
+def bare_app(work: Path, database: Path, seconds: int) -> dict:
+    """The ceiling: "hello" from a bare Flask app, served with the same settings."""
+    with Server(work, app="bench.bare_app:app", database=database, recycle=False) as bare:
+        result = load.run("bare app", bare.url + "/", seconds=seconds)
+    return vars(result) | {"rps": result.rps}
+
+
+def timed(command: list[str], env: dict, runs: int = 3) -> float:
+    """Median wall time of a whole process, start-up included."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, env=env, check=True, capture_output=True)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def rss_after_requests(server: Server, browser: Browser, count: int = 1000) -> dict:
+    """Send ``count`` ordinary requests, then read each process's resident memory."""
+    paths = ["/", "/journal", "/dashboard", "/journal?q=pytest", "/roadmap", "/week"]
+    for number in range(count):
+        browser.get(paths[number % len(paths)])
+    return server.rss_mb()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=int, default=6, help="load per measurement run")
+    parser.add_argument("--skip-jrnl", action="store_true", help="leave out the jrnl comparison")
+    args = parser.parse_args()
+    load.wrk_path()
+    started = time.perf_counter()
+    work = Path(tempfile.mkdtemp(prefix="roadbook-bench-"))
+    figures: dict[str, dict] = {}
+
+    print("Building datasets …", flush=True)
+    main_db = dataset.build(work / "fifty.sqlite3", users=50)
+    small_db = dataset.build(work / "ten.sqlite3", users=10, short_notes_for_others=True)
+    large_db = dataset.build(work / "thousand.sqlite3", users=1000, short_notes_for_others=True)
+
+    print("The bare app …", flush=True)
+    bare_runs = [bare_app(work, main_db, args.seconds)]
+
+    print("The journal …", flush=True)
+    with Server(work, database=main_db, recycle=False) as server:
+        heavy = Browser(server.url, dataset.HEAVY, dataset.PASSWORD)
+        writer = Browser(server.url, dataset.WRITER, dataset.PASSWORD)
+        for result in measure_pages(server, heavy, writer, args.seconds):
+            figures[result.name] = vars(result) | {"rps": result.rps}
+        download = []
+        for _ in range(3):
+            began = time.perf_counter()
+            body = heavy.get("/data/export?format=markdown")
+            download.append(time.perf_counter() - began)
+        figures["markdown download"] = {
+            "seconds": statistics.median(download),
+            "bytes": len(body),
+            "entries": dataset.entry_count_of(main_db, dataset.HEAVY),
+        }
+
+    print("The journal with nothing kept between requests …", flush=True)
+    with Server(work, database=main_db, recycle=False, env=NO_CACHE) as server:
+        heavy = Browser(server.url, dataset.HEAVY, dataset.PASSWORD)
+        for name, path in (("dashboard", "/dashboard"), ("journal", "/journal")):
+            result = load.run(
+                name, server.url + path, seconds=args.seconds, headers=heavy.headers()
+            )
+            figures[f"{name}, uncached"] = vars(result) | {"rps": result.rps}
+
+    # The aggregates themselves, not a kept rendering: the render cache is off here.
+    print("Dashboard with 10 and with 1,000 users …", flush=True)
+    scaling = {}
+    for label, path in (("10 users", small_db), ("1000 users", large_db)):
+        with Server(work, database=path, recycle=False, env=NO_CACHE) as server:
+            heavy = Browser(server.url, dataset.HEAVY, dataset.PASSWORD)
+            result = load.run(
+                f"dashboard, {label}",
+                server.url + "/dashboard",
+                seconds=args.seconds,
+                headers=heavy.headers(),
+            )
+            scaling[label] = vars(result) | {"rps": result.rps}
+    figures["dashboard scaling"] = scaling | {
+        "ratio": scaling["10 users"]["rps"] / scaling["1000 users"]["rps"]
+    }
+
+    print("Exports from the command line …", flush=True)
+    env = {
+        **os.environ,
+        "JOURNAL_DATABASE_URL": f"sqlite:///{main_db}",
+        "JOURNAL_INSTANCE_PATH": str(work / "instance"),
+        "JOURNAL_SECRET_KEY": "bench",
+    }
+    flask = str(Path(sys.executable).parent / "flask")
+    for fmt in ("markdown", "json"):
+        output = work / f"export.{fmt}"
+        figures[f"cli export {fmt}"] = {
+            "seconds": timed(
+                [
+                    flask,
+                    "--app",
+                    "journal",
+                    "export",
+                    dataset.HEAVY,
+                    "--format",
+                    fmt,
+                    "--output",
+                    str(output),
+                ],
+                env,
+            ),
+            "bytes": output.stat().st_size,
+        }
+
+    if not args.skip_jrnl:
+        print("jrnl on the same entries …", flush=True)
+        figures["jrnl export markdown"] = jrnl_compare.measure(main_db, dataset.HEAVY, work)
+
+    print("Start-up and memory …", flush=True)
+    startups = []
+    for _ in range(3):
+        with Server(work, database=main_db) as server:
+            startups.append(server.startup_seconds)
+    figures["start-up"] = {"seconds": statistics.median(startups)}
+    with Server(work, database=main_db) as server:  # production settings, recycling on
+        browser = Browser(server.url, dataset.HEAVY, dataset.PASSWORD)
+        figures["memory"] = rss_after_requests(server, browser)
+
+    print("The bare app again …", flush=True)
+    bare_runs.append(bare_app(work, main_db, args.seconds))
+    best = max(bare_runs, key=lambda run: run["rps"])
+    figures["bare app"] = best | {"runs": [run["rps"] for run in bare_runs]}
+    figures["machine"] = machine()
+    figures["benchmark seconds"] = time.perf_counter() - started
+    report(figures)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for name in (f"{stamp}.json", "latest.json"):
+        (RESULTS / name).write_text(json.dumps(figures, indent=2, default=str) + "\n")
+    print(f"\nWritten to bench/results/{stamp}.json")
+    return 0
+
+
+def machine() -> dict:
+    cpu = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        match = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
+        cpu = match.group(1) if match else ""
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "sqlite": __import__("sqlite3").sqlite_version,
+        "system": platform.platform(),
+    }
+
+
+def report(figures: dict) -> None:
+    bare = figures["bare app"]["rps"]
+    rows = [("measure", "req/s", "x bare", "p50 ms", "p99 ms", "target", "")]
+    runs = ", ".join(f"{rps:.0f}" for rps in figures["bare app"]["runs"])
+    rows.append(
+        (
+            f"bare Flask app (hello; best of {runs})",
+            f"{bare:.0f}",
+            "1.00",
+            _ms(figures["bare app"]),
+            _ms(figures["bare app"], "p99_ms"),
+            "",
+            "",
+        )
+    )
+    labels = {
+        "dashboard": "dashboard, heavy user",
+        "journal": "Journal list page",
+        "quick-add": "htmx quick-add",
+        "search": "htmx search",
+    }
+    labels["dashboard, uncached"] = "dashboard, first view after a change"
+    labels["journal, uncached"] = "Journal page, first view after a change"
+    for key, label in labels.items():
+        result = figures[key]
+        ratio = result["rps"] / bare
+        target = TARGETS.get(key)
+        verdict = "" if not target else ("ok" if ratio >= target[1] else "MISSED")
+        errors = result["errors"] + result["status_errors"]
+        note = f" ({errors} errors)" if errors else ""
+        rows.append(
+            (
+                label,
+                f"{result['rps']:.0f}",
+                f"{ratio:.2f}",
+                _ms(result),
+                _ms(result, "p99_ms"),
+                f"≥ {target[1]:.2f}" if target else "",
+                verdict + note,
+            )
+        )
+    scaling = figures["dashboard scaling"]
+    rows.append(
+        (
+            "dashboard: 10 users ÷ 1,000 users",
+            "",
+            f"{scaling['ratio']:.2f}",
+            "",
+            "",
+            "≤ 1.30",
+            "ok" if scaling["ratio"] <= 1.3 else "MISSED",
+        )
+    )
+    download = figures["markdown download"]["seconds"]
+    jrnl = figures.get("jrnl export markdown", {}).get("seconds")
+    rows.append(
+        (
+            f"Markdown download, {figures['markdown download']['entries']} entries",
+            "",
+            "",
+            f"{download * 1000:.0f}",
+            "",
+            "< ½ jrnl",
+            "" if jrnl is None else ("ok" if download < jrnl / 2 else "MISSED"),
+        )
+    )
+    if jrnl is not None:
+        rows.append(
+            ("jrnl --export markdown, same entries", "", "", f"{jrnl * 1000:.0f}", "", "", "")
+        )
+    for fmt in ("markdown", "json"):
+        seconds = figures[f"cli export {fmt}"]["seconds"]
+        rows.append(
+            (
+                f"CLI export {fmt} (whole process)",
+                "",
+                "",
+                f"{seconds * 1000:.0f}",
+                "",
+                "< 2000",
+                "ok" if seconds < 2 else "MISSED",
+            )
+        )
+    rows.append(
+        (
+            "start-up until /healthz answers",
+            "",
+            "",
+            f"{figures['start-up']['seconds'] * 1000:.0f}",
+            "",
+            "",
+            "",
+        )
+    )
+    memory = figures["memory"]
+    for name, value in memory.items():
+        if name.startswith("worker"):
+            rows.append(
+                (
+                    f"RSS {name} after 1,000 requests (MB)",
+                    "",
+                    "",
+                    f"{value:.0f}",
+                    "",
+                    "< 80",
+                    "ok" if value < 80 else "MISSED",
+                )
+            )
+    rows.append(
+        (
+            "RSS master + workers (MB)",
+            "",
+            "",
+            f"{memory['total']:.0f}",
+            "",
+            "< 200",
+            "ok" if memory["total"] < 200 else "MISSED",
+        )
+    )
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
+    print()
+    for number, row in enumerate(rows):
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
+        if number == 0:
+            print("  ".join("-" * width for width in widths))
+    info = figures["machine"]
+    print(
+        f"\n{info['cpu']}, {info['cores']} cores; Python {info['python']}, "
+        f"SQLite {info['sqlite']}; {figures['benchmark seconds']:.0f} s in all"
+    )
+
+
+def _ms(result: dict, key: str = "p50_ms") -> str:
+    return f"{result[key]:.1f}"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

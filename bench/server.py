@@ -1,0 +1,134 @@
+"""A journal served by gunicorn on loopback for the benchmark, and a signed-in client."""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    """gunicorn with the project's gunicorn.conf.py (2 workers, 4 threads each)."""
+
+    def __init__(
+        self,
+        work: Path,
+        *,
+        database: Path,
+        app: str = "wsgi:app",
+        recycle: bool = True,
+        env: dict[str, str] | None = None,
+    ):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = work / f"gunicorn-{self.port}.log"
+        self.env = {
+            **os.environ,
+            "PORT": str(self.port),
+            "JOURNAL_DATABASE_URL": f"sqlite:///{database}",
+            "JOURNAL_INSTANCE_PATH": str(work / "instance"),
+            "JOURNAL_SECRET_KEY": "bench",
+            "JOURNAL_LOG_LEVEL": "warning",
+        }
+        if not recycle:
+            # Throughput runs send many thousands of requests: no worker restarts mid-run.
+            self.env["JOURNAL_MAX_REQUESTS"] = "0"
+        self.env.update(env or {})
+        self.app = app
+        self.process: subprocess.Popen | None = None
+        self.startup_seconds = 0.0
+
+    def __enter__(self) -> Server:
+        gunicorn = str(Path(sys.executable).parent / "gunicorn")
+        began = time.perf_counter()
+        with open(self.log, "ab") as log:
+            self.process = subprocess.Popen(
+                [gunicorn, "-c", str(ROOT / "gunicorn.conf.py"), self.app],
+                cwd=ROOT,
+                env=self.env,
+                stdout=log,
+                stderr=log,
+            )
+        probe = "/healthz" if self.app == "wsgi:app" else "/"
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + probe, timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.05)
+        else:
+            raise RuntimeError(f"gunicorn did not answer; see {self.log}")
+        self.startup_seconds = time.perf_counter() - began
+        # Both workers up before measuring.
+        while len(self.worker_pids()) < 2:
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            self.process.wait(timeout=30)
+
+    def worker_pids(self) -> list[int]:
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+    def rss_mb(self) -> dict:
+        def rss(pid: int) -> float:
+            status = Path(f"/proc/{pid}/status").read_text()
+            return int(re.search(r"VmRSS:\s+(\d+) kB", status).group(1)) / 1024
+
+        figures = {"master": rss(self.process.pid)}
+        for number, pid in enumerate(self.worker_pids(), start=1):
+            figures[f"worker {number}"] = rss(pid)
+        figures["total"] = sum(figures.values())
+        return figures
+
+
+class Browser:
+    """A signed-in session, as a browser holds it: its cookie and its CSRF token."""
+
+    def __init__(self, url: str, username: str, password: str):
+        self.url = url
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        page = self.get("/login").decode()
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        form = urllib.parse.urlencode(
+            {"username": username, "password": password, "csrf_token": token}
+        ).encode()
+        self.opener.open(self.url + "/login", data=form, timeout=30).read()
+        today = self.get("/").decode()
+        self.csrf = re.search(r'name="csrf_token" value="([^"]+)"', today).group(1)
+        self.today_page = today
+
+    def get(self, path: str) -> bytes:
+        with self.opener.open(self.url + path, timeout=60) as response:
+            return response.read()
+
+    def headers(self) -> dict[str, str]:
+        cookies = "; ".join(f"{cookie.name}={cookie.value}" for cookie in self.jar)
+        return {"Cookie": cookies}
+
+    def first_stage_id(self) -> str:
+        return re.search(
+            r'id="quick-add-stage" name="stage"[^>]*>\s*<option value="(\d+)"', self.today_page
+        ).group(1)

@@ -1,0 +1,170 @@
+"""Rendered pages kept per worker are never stale: every change moves the user's revision."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import select
+
+from journal import create_app
+from journal.auth.models import User
+from journal.cache import RenderCache
+from journal.extensions import db
+from journal.roadmap.models import Stage, Topic
+
+from .conftest import PASSWORD, AuthActions, make_config
+from .helpers import HX, csrf_token, text
+
+
+def revision(app, username="alice") -> int:
+    with app.app_context():
+        return db.session.scalar(select(User.revision).where(User.username == username))
+
+
+def first(app, model, username="alice"):
+    with app.app_context():
+        user_id = db.session.scalar(select(User.id).where(User.username == username))
+        return db.session.scalar(
+            select(model.id).where(model.user_id == user_id).order_by(model.id).limit(1)
+        )
+
+
+def entry_data(app, **extra):
+    return {"date": "2026-01-05", "duration": "1h", "stage": first(app, Stage), **extra}
+
+
+def test_every_change_moves_the_revision_and_reading_does_not(app, client, auth):
+    auth.login()
+    steps = {
+        "create an entry": lambda: client.post("/entries", data=entry_data(app)),
+        "edit it": lambda: client.post(
+            f"/entries/{entry_id()}", data=entry_data(app, duration="2h")
+        ),
+        "delete it": lambda: client.post(f"/entries/{entry_id()}/delete"),
+        "restore it": lambda: client.post(f"/entries/{entry_id()}/restore"),
+        "rename a stage": lambda: client.post(
+            f"/roadmap/stages/{first(app, Stage)}", data={"name": "Mine", "color": "#123456"}
+        ),
+        "move a stage": lambda: client.post(
+            f"/roadmap/stages/{first(app, Stage)}/move", data={"direction": "down"}
+        ),
+        "archive a topic": lambda: client.post(f"/roadmap/topics/{first(app, Topic)}/archive"),
+        "mark a topic done": lambda: client.post(
+            f"/roadmap/topics/{first(app, Topic)}/state", data={"state": "done"}
+        ),
+        "change the time zone": lambda: client.post("/settings", data={"timezone": "Asia/Tokyo"}),
+        "change the weekly goal": lambda: client.post(
+            "/dashboard/settings",
+            data={"daily_minimum": "20", "weekly_goal": "12", "week_start": "0", "rest_days": "1"},
+        ),
+    }
+
+    def entry_id():
+        with app.app_context():
+            from journal.entries.models import Entry
+
+            return db.session.scalar(select(Entry.id).order_by(Entry.id.desc()).limit(1))
+
+    for step, action in steps.items():
+        before = revision(app)
+        response = action()
+        assert response.status_code in (200, 303), (step, response.status_code)
+        assert revision(app) > before, f"{step} did not move the revision"
+    before = revision(app)
+    for path in ("/", "/journal", "/dashboard", "/roadmap", "/week", "/review", "/settings"):
+        client.get(path)
+    assert revision(app) == before
+
+
+def test_a_change_made_by_another_worker_shows_at_once(app, client, auth, tmp_path):
+    """Two app instances on one database, as two gunicorn workers are."""
+    auth.login()
+    client.post("/entries", data=entry_data(app, notes="first-note"))
+    assert "1 h" in text(client.get("/dashboard"))  # now kept by this worker
+    assert "first-note" in text(client.get("/journal"))
+    same_database = app.config["SQLALCHEMY_DATABASE_URI"]
+    other = create_app(make_config(tmp_path / "other", SQLALCHEMY_DATABASE_URI=same_database))
+    other_client = other.test_client()
+    AuthActions(other, other_client).login()
+    other_client.post("/entries", data=entry_data(app, duration="2h", notes="second-note"))
+    dashboard = text(client.get("/dashboard"))
+    assert "3 h" in dashboard
+    journal = text(client.get("/journal"))
+    assert "second-note" in journal and "first-note" in journal
+    with other.app_context():
+        db.engine.dispose()
+
+
+def test_pages_are_rendered_once_per_revision(app, client, auth):
+    auth.login()
+    client.post("/entries", data=entry_data(app), headers=HX)
+    first_dashboard = text(client.get("/dashboard"))
+    cache = app.extensions["render_cache"]
+    hits = cache.hits
+    again = text(client.get("/dashboard"))
+    assert cache.hits == hits + 1
+    assert strip_tokens(again) == strip_tokens(first_dashboard)
+    client.post("/entries", data=entry_data(app, duration="30m"))
+    misses = cache.misses
+    assert "1.5 h" in text(client.get("/dashboard"))
+    assert cache.misses == misses + 1
+
+
+def strip_tokens(html: str) -> str:
+    return re.sub(r'value="[^"]*\.[^"]*"|"X-CSRFToken": "[^"]+"', "", html)
+
+
+def test_each_session_gets_lists_with_its_own_csrf_token(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    phone, laptop = app.test_client(), app.test_client()
+    for client in (phone, laptop):
+        AuthActions(app, client).create()
+        token = csrf_token(client.get("/login"))
+        client.post("/login", data={"username": "alice", "password": PASSWORD, "csrf_token": token})
+    token = csrf_token(phone.get("/"))
+    for number in range(2):
+        phone.post("/entries", data={**entry_data(app), "csrf_token": token, "notes": f"n{number}"})
+    for client in (phone, laptop):
+        page = text(client.get("/journal"))
+        entry_id, row_token = re.search(
+            r'action="/entries/(\d+)/delete"[^>]*>\s*<input type="hidden" name="csrf_token" '
+            r'value="([^"]+)"',
+            page,
+        ).groups()
+        # The row's own form works for the session that got it (without JavaScript).
+        response = client.post(f"/entries/{entry_id}/delete", data={"csrf_token": row_token})
+        assert response.status_code == 303
+
+
+def test_partial_and_full_renderings_are_kept_apart(app, client, auth):
+    auth.login()
+    client.post("/entries", data=entry_data(app))
+    full = text(client.get("/journal"))
+    fragment = text(client.get("/journal", headers=HX))
+    assert "<!doctype html>" in full.lower()
+    assert "<!doctype html>" not in fragment.lower()
+    assert text(client.get("/journal")).lower().count("<!doctype html>") == 1
+
+
+def test_the_cache_keeps_to_its_budget():
+    cache = RenderCache(max_bytes=100)
+    for number in range(10):
+        cache.get_or_render(number, lambda number=number: "x" * 30 + str(number))
+    assert cache._bytes <= 100
+    assert list(cache._items) == [7, 8, 9]
+    rendered = []
+    cache.get_or_render(9, lambda: rendered.append(1) or "new")
+    assert rendered == []  # a hit: not rendered again
+    cache.get_or_render("big", lambda: "y" * 500)  # larger than the budget: never kept
+    assert "big" not in cache._items
+
+
+@pytest.mark.parametrize("budget", [0])
+def test_a_zero_budget_turns_the_cache_off(make_app, budget):
+    app = make_app(RENDER_CACHE_BYTES=budget)
+    client = app.test_client()
+    AuthActions(app, client).login()
+    client.get("/dashboard")
+    client.get("/dashboard")
+    assert app.extensions["render_cache"]._items == {}
