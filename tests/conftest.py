@@ -144,8 +144,9 @@ class Databases:
     def _reset(self, name: str) -> bool:
         """Empty a pool database; False when its schema is no longer the template's."""
         self._execute(
+            # Our own leftover connections only: autovacuum (a superuser) may be there too.
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            f"WHERE datname = '{name}' AND pid <> pg_backend_pid()"
+            f"WHERE datname = '{name}' AND pid <> pg_backend_pid() AND usename = current_user"
         )
         tables = ", ".join(f'"{table}"' for table in self._tables if table != "alembic_version")
         with self._connect(name) as connection:

@@ -17,6 +17,7 @@ from ..extensions import db
 from ..roadmap.services import copy_default_roadmap
 from ..validation import ValidationError
 from .models import FailedLogin, LoginSession, User
+from .names import normalize_username
 from .passwords import hash_password, needs_rehash, password_problem, verify_password
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
@@ -26,10 +27,6 @@ USERNAME_RULE = (
 )
 # A session's last-seen time is written at most this often, to keep reads read-only.
 TOUCH_EVERY = timedelta(minutes=5)
-
-
-def normalize_username(username: str) -> str:
-    return username.strip().lower()
 
 
 def user_count() -> int:

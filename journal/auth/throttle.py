@@ -18,6 +18,7 @@ from sqlalchemy import delete, func, select
 from ..db import utcnow, write_transaction
 from ..extensions import db
 from .models import FailedLogin
+from .names import normalize_username
 
 WINDOW = timedelta(hours=24)
 SETTINGS = {
@@ -54,7 +55,7 @@ def _setting(name: str) -> int:
 
 
 def name_key(username: str) -> str:
-    return username.strip().lower()[:KEY_MAX]
+    return normalize_username(username)[:KEY_MAX]
 
 
 def client_address() -> str:

@@ -68,6 +68,8 @@ def test_stage_choice_updates_the_topics(signed_in):
     page = signed_in
     form = page.locator("#quick-add")
     form.get_by_label("Stage").select_option(label="DevOps and deployment")
+    # The picker is swapped for the stage's own: open it once it is in.
+    expect(form.locator("summary")).to_contain_text("from DevOps and deployment")
     form.locator("summary").click()
     expect(form.get_by_label("Docker")).to_be_visible()
     expect(form.get_by_label("Functions")).to_have_count(0)
