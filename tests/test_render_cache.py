@@ -168,3 +168,28 @@ def test_a_zero_budget_turns_the_cache_off(make_app, budget):
     client.get("/dashboard")
     client.get("/dashboard")
     assert app.extensions["render_cache"]._items == {}
+
+
+def test_two_new_sessions_never_share_a_kept_page(make_app):
+    """Both sessions open the Journal first thing after logging in: each page's forms
+    must carry that session's own token."""
+    app = make_app(WTF_CSRF_ENABLED=True)
+    first, second = app.test_client(), app.test_client()
+    AuthActions(app, first).create()
+    for client in (first, second):
+        token = csrf_token(client.get("/login"))
+        client.post("/login", data={"username": "alice", "password": PASSWORD, "csrf_token": token})
+    first.post(
+        "/entries", data={**entry_data(app), "csrf_token": csrf_token(first.get("/entries/new"))}
+    )
+    for client in (first, second):
+        with client.session_transaction() as session:
+            session.pop("csrf_token", None)  # as right after a login
+    pages = [text(client.get("/journal")) for client in (first, second)]
+    entry_id, row_token = re.search(
+        r'action="/entries/(\d+)/delete"[^>]*>\s*<input type="hidden" name="csrf_token" '
+        r'value="([^"]+)"',
+        pages[1],
+    ).groups()
+    response = second.post(f"/entries/{entry_id}/delete", data={"csrf_token": row_token})
+    assert response.status_code == 303

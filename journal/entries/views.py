@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 
 from ..cache import render_cache
 from ..clock import user_today
@@ -87,7 +88,9 @@ def journal():
         )
         return render_template(fragment, filters=filters, page=page)
 
-    # Kept until the journal changes; per session, as the rows' forms carry its CSRF token.
+    # Kept until the journal changes; per session, as the rows' forms carry its CSRF token
+    # (made first, so that a new session's page is keyed by its own token).
+    generate_csrf()
     key = (
         fragment,
         current_user.id,
