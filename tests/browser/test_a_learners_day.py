@@ -60,7 +60,9 @@ def test_a_learners_whole_day(page, live_server, tmp_path):
     # Start the study timer for a stage, come back later, stop it: the form is filled in.
     page.locator("#timer").get_by_label("Stage to study").select_option(label="Web frameworks")
     page.locator("#timer").get_by_role("button", name="Start").click()
-    expect(page.locator("#timer")).to_contain_text("Web frameworks")
+    # Wait for the running timer itself: the stage's name is also an option of the picker.
+    expect(page.locator("#timer").get_by_role("button", name="Stop and log it")).to_be_visible()
+    expect(page.locator("#timer .timer-status")).to_contain_text("Web frameworks")
     backdate_timer(live_server.app, 50)
     page.reload()
     page.evaluate("window.__noReload = true")
