@@ -125,6 +125,21 @@ def _wrk(
     )
 
 
+# The requests take turns with the words: searches as a learner types them.
+SEARCH = """
+local counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", PATH .. "?q=" .. WORDS[counter % #WORDS + 1])
+end
+"""
+
+
+def search_script(path: str, words: list[str]) -> str:
+    listed = ", ".join(json.dumps(word) for word in words)
+    return f"PATH = {json.dumps(path)}\nWORDS = {{{listed}}}\n" + SEARCH
+
+
 def quick_add_script(path: str, body: str, dates: list[str]) -> str:
     listed = ", ".join(json.dumps(day) for day in dates)
     return (

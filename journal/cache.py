@@ -32,7 +32,7 @@ class RenderCache:
                 return Markup(found)
             self.misses += 1
         html = str(render())
-        size = len(html)
+        size = len(html.encode("utf-8"))  # the budget is memory: bytes, not characters
         if size <= self.max_bytes:
             with self._lock:
                 if key not in self._items:
@@ -40,7 +40,7 @@ class RenderCache:
                     self._bytes += size
                 while self._bytes > self.max_bytes:
                     _, dropped = self._items.popitem(last=False)
-                    self._bytes -= len(dropped)
+                    self._bytes -= len(dropped.encode("utf-8"))
         return Markup(html)
 
     def clear(self) -> None:

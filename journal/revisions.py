@@ -1,13 +1,16 @@
-"""A number per user that moves whenever their journal changes.
+"""A number per user that changes whenever their journal changes, and never comes back.
 
 Every ORM flush that adds, changes or deletes a user's entries, stages or topics, or the
-user's own settings, bumps ``users.revision`` in the same transaction. Rendered pages
-kept in the render cache (journal/cache.py) are keyed by it, so a change anywhere, by
-any worker, makes every earlier rendering unreachable at once.
+user's own settings, gives ``users.revision`` a new random value in the same transaction.
+Rendered pages kept in the render cache (journal/cache.py) are keyed by it, so a change
+anywhere, by any worker, makes every earlier rendering unreachable at once. Random rather
+than counted: a restored backup or a new account cannot walk back into numbers that
+pages were kept under.
 """
 
 from __future__ import annotations
 
+import secrets
 from itertools import chain
 
 from sqlalchemy import event, update
@@ -30,8 +33,13 @@ def _bump_revisions(session: Session, _context, _instances) -> None:
         elif isinstance(obj, User) and obj.id is not None and session.is_modified(obj):
             users.add(obj.id)
     users.discard(None)
-    if users:
+    for user_id in users:
         session.execute(
-            update(User).where(User.id.in_(users)).values(revision=User.revision + 1),
+            update(User).where(User.id == user_id).values(revision=new_revision()),
             execution_options={"synchronize_session": False},
         )
+
+
+def new_revision() -> int:
+    """A fresh revision: 62 random bits, within every database's BIGINT."""
+    return secrets.randbits(62)

@@ -8,6 +8,7 @@ every worker's memory.
 from __future__ import annotations
 
 import fcntl
+import re
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -17,8 +18,21 @@ from sqlalchemy import inspect, text
 from .extensions import db
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
-# The newest revision in migrations/versions (a test keeps the two in step).
-SCHEMA_HEAD = "0006"
+_REVISION = re.compile(r"^(down_)?revision\s*=\s*['\"]([^'\"]*)['\"]", re.MULTILINE)
+
+
+def schema_head(folder: Path = MIGRATIONS) -> str | None:
+    """The newest revision in ``folder``/versions, read from the files without Alembic:
+    the one revision no other revision names as the one before it."""
+    revisions, parents = set(), set()
+    for script in (folder / "versions").glob("*.py"):
+        for down, value in _REVISION.findall(script.read_text()):
+            (parents if down else revisions).add(value)
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+SCHEMA_HEAD = schema_head()
 
 
 class SchemaError(RuntimeError):

@@ -61,6 +61,15 @@ def test_text_contrast_passes_wcag_aa(theme, foreground, background):
     assert ratio >= 4.5, f"{theme}: {foreground} on {background} is {ratio:.2f}:1"
 
 
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("background", ["bg", "surface", "surface-2"])
+def test_the_focus_outline_stands_out(theme, background):
+    """WCAG 1.4.11: a focus indicator needs 3:1 against what is around it."""
+    colours = palette(theme)
+    ratio = contrast(colours["focus"], colours[background])
+    assert ratio >= 3, f"{theme}: focus on {background} is {ratio:.2f}:1"
+
+
 def test_dark_theme_really_changes_the_palette():
     assert palette("dark")["bg"] != palette("light")["bg"]
 
@@ -78,13 +87,15 @@ def png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", header[16:24])
 
 
-def test_web_app_manifest_is_installable():
-    manifest = json.loads((ROOT / "static" / "manifest.webmanifest").read_text())
+def test_web_app_manifest_is_installable(client):
+    response = client.get("/manifest.webmanifest")
+    assert response.mimetype == "application/manifest+json"
+    manifest = json.loads(response.get_data(as_text=True))
     assert manifest["start_url"] == "/" and manifest["display"] == "standalone"
     sizes = set()
     for icon in manifest["icons"]:
+        assert client.get(icon["src"]).status_code == 200, icon["src"]
         path = ROOT / icon["src"].lstrip("/")
-        assert path.exists(), icon["src"]
         if icon["type"] == "image/png":
             width, height = png_size(path)
             assert f"{width}x{height}" == icon["sizes"]
@@ -93,10 +104,20 @@ def test_web_app_manifest_is_installable():
     assert any(icon.get("purpose") == "maskable" for icon in manifest["icons"])
 
 
+def test_the_manifest_follows_a_journal_served_under_a_sub_path(app):
+    client = app.test_client()
+    manifest = json.loads(
+        client.get("/manifest.webmanifest", base_url="http://localhost/journal").get_data(
+            as_text=True
+        )
+    )
+    assert manifest["start_url"] == "/journal/"
+    assert manifest["icons"][0]["src"] == "/journal/static/icons/icon-192.png"
+
+
 def test_pages_link_the_manifest_and_icons(client, auth):
     auth.login()
     page = client.get("/").get_data(as_text=True)
-    assert '<link rel="manifest" href="/static/manifest.webmanifest">' in page
+    assert '<link rel="manifest" href="/manifest.webmanifest">' in page
     assert 'rel="apple-touch-icon"' in page
-    response = client.get("/static/manifest.webmanifest")
-    assert response.mimetype == "application/manifest+json"
+    assert 'data-url-new-entry="/entries/new"' in page

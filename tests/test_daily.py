@@ -97,7 +97,9 @@ def test_stop_without_javascript_opens_the_prefilled_new_entry_page(app, client,
     backdate_timer(app, 90)
     response = client.post("/timer/stop")
     assert response.status_code == 303
-    assert response.location == f"/entries/new?stage={stage}&duration=1h31"
+    with app.app_context():
+        today = user_today(get_user_by_name("alice"))
+    assert response.location == f"/entries/new?stage={stage}&duration=1h31&date={today}"
     page = client.get(response.location)
     assert is_full_page(page)
     assert 'name="duration" type="text" value="1h31"' in text(page)
@@ -372,3 +374,67 @@ def test_htmx_changes_are_announced_to_screen_readers(app, client, auth):
         restored
     )
     assert 'id="announcer" class="visually-hidden" aria-live="polite"' in text(client.get("/"))
+
+
+def test_a_session_over_midnight_is_logged_on_the_day_it_began(app, client, auth):
+    auth.login(timezone="Europe/Paris")
+    client.post("/timer/start", data={"stage": stage_ids(app)[0]}, headers=HX)
+    with app.app_context():
+        user = get_user_by_name("alice")
+        timer = db.session.get(Timer, user.id)
+        # 22:30 in Paris yesterday (21:30 UTC in winter), stopped now.
+        yesterday = user_today(user) - timedelta(days=1)
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        began = datetime.combine(yesterday, datetime.min.time().replace(hour=22, minute=30))
+        timer.started_at = (
+            began.replace(tzinfo=ZoneInfo("Europe/Paris"))
+            .astimezone(ZoneInfo("UTC"))
+            .replace(tzinfo=None)
+        )
+        db.session.commit()
+    body = text(client.post("/timer/stop", headers=HX))
+    assert f'id="quick-add-date" name="date" type="date" value="{yesterday}"' in body
+
+
+def test_stop_on_the_timers_own_page_opens_the_filled_in_form(app, client, auth):
+    auth.login()
+    from_timer_page = {**HX, "HX-Current-URL": "http://localhost/timer"}
+    started = text(
+        client.post("/timer/start", data={"stage": stage_ids(app)[0]}, headers=from_timer_page)
+    )
+    # There is no quick-add form on that page: Stop is a plain form that opens one.
+    assert 'hx-target="#quick-add"' not in started
+    assert 'hx-target="#quick-add"' in text(
+        client.get("/timer", headers={**HX, "HX-Current-URL": "http://localhost/"})
+    )
+    response = client.post("/timer/stop")
+    assert response.status_code == 303 and response.location.startswith("/entries/new?")
+    assert "Timer stopped after" in text(client.get(response.location))
+
+
+def test_timer_changes_are_announced(app, client, auth):
+    auth.login()
+    started = text(client.post("/timer/start", data={"stage": stage_ids(app)[0]}, headers=HX))
+    assert '<hx-partial hx-target="#announcer" hx-swap="innerHTML">Timer started.' in started
+    discarded = text(client.post("/timer/discard", headers=HX))
+    assert "Timer discarded." in discarded
+
+
+def test_the_weekly_review_follows_the_users_week_start(app, client, auth):
+    auth.login()
+    client.post(
+        "/dashboard/settings",
+        data={"daily_minimum": "15", "weekly_goal": "10", "week_start": "6", "rest_days": "0"},
+    )
+    page = text(client.get("/review/2026-01-06"))  # a Tuesday
+    assert "Sun 4 Jan 2026 \u2013 Sat 10 Jan 2026" in page
+
+
+@pytest.mark.parametrize("week", ["0001-01-01", "0001-01-03", "9999-12-31", "1969-12-31"])
+def test_review_weeks_out_of_range_are_not_found(client, auth, week):
+    auth.login()
+    assert client.get(f"/review/{week}").status_code == 404
+    assert client.get(f"/review/{week}.md").status_code == 404
+    assert client.post(f"/review/{week}", data={"notes": "x"}).status_code == 404

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
+from typing import ClassVar
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import utcnow
@@ -14,6 +16,8 @@ from ..extensions import db
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    # An id is never handed out twice, even after an account is deleted.
+    __table_args__: ClassVar[dict] = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(32), unique=True)
@@ -29,7 +33,9 @@ class User(UserMixin, db.Model):
     rest_days_per_week: Mapped[int] = mapped_column(default=0, server_default="0")
     # Changes whenever anything the user's pages show changes (see journal/revisions.py):
     # the key under which rendered pages are kept.
-    revision: Mapped[int] = mapped_column(default=0, server_default="0")
+    revision: Mapped[int] = mapped_column(
+        BigInteger, default=lambda: secrets.randbits(62), server_default="0"
+    )
 
     sessions: Mapped[list[LoginSession]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

@@ -56,7 +56,7 @@ def _first_visit():
     """A fresh install has no account yet: every page offers to create the owner."""
     if current_app.config.get("_HAS_USERS"):
         return None
-    if request.endpoint in ("auth.setup", "static", "core.healthz"):
+    if request.endpoint in ("auth.setup", "static", "core.healthz", "core.manifest"):
         return None
     if services.user_count() == 0:
         return redirect(url_for("auth.setup"))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+import json
+
+from flask import Blueprint, current_app, render_template, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -23,6 +25,37 @@ def healthz():
         db.session.rollback()
         return {"status": "error", "detail": "database unavailable"}, 503
     return {"status": "ok"}
+
+
+@bp.get("/manifest.webmanifest")
+def manifest():
+    """The web app manifest: what a phone needs to install the journal to its home screen.
+    Built here so that its addresses follow wherever the journal is served."""
+
+    def icon(name: str, size: str, kind: str = "image/png", **extra) -> dict:
+        return {"src": url_for("static", filename=name), "sizes": size, "type": kind, **extra}
+
+    body = {
+        "name": "Roadbook",
+        "short_name": "Roadbook",
+        "description": "Your learning journal: log study sessions and watch the hours add up.",
+        "start_url": url_for("entries.today"),
+        "scope": url_for("entries.today"),
+        "display": "standalone",
+        "background_color": "#f7f7f4",
+        "theme_color": "#2457c5",
+        "icons": [
+            icon("icons/icon-192.png", "192x192"),
+            icon("icons/icon-512.png", "512x512"),
+            icon("icons/maskable-512.png", "512x512", purpose="maskable"),
+            icon("favicon.svg", "any", "image/svg+xml"),
+        ],
+    }
+    response = current_app.response_class(
+        json.dumps(body, indent=2), mimetype="application/manifest+json"
+    )
+    response.cache_control.max_age = 86400
+    return response
 
 
 ERRORS = {

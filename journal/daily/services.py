@@ -5,10 +5,11 @@ from __future__ import annotations
 import calendar
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date
 
 from sqlalchemy import delete, select
 
+from ..clock import user_zone
 from ..db import utcnow, write_transaction
 from ..entries.duration import MAX_MINUTES
 from ..entries.models import Entry
@@ -65,6 +66,7 @@ class StoppedTimer:
     stage_id: int
     minutes: int
     capped: bool
+    started_on: date  # the user's local day the session began: the entry's date
 
 
 def stop_timer(user) -> StoppedTimer:
@@ -73,10 +75,13 @@ def stop_timer(user) -> StoppedTimer:
         timer = session.scalar(select(Timer).where(Timer.user_id == user.id))
         if timer is None:
             raise ValidationError.one("timer", "No timer is running.")
-        seconds = (utcnow() - timer.started_at).total_seconds()
+        started_at = timer.started_at
+        stage_id = timer.stage_id
+        seconds = (utcnow() - started_at).total_seconds()
         session.delete(timer)
     minutes = max(1, math.ceil(seconds / 60))
-    return StoppedTimer(timer.stage_id, min(minutes, MAX_MINUTES), minutes > MAX_MINUTES)
+    started_on = started_at.replace(tzinfo=UTC).astimezone(user_zone(user)).date()
+    return StoppedTimer(stage_id, min(minutes, MAX_MINUTES), minutes > MAX_MINUTES, started_on)
 
 
 def discard_timer(user) -> None:

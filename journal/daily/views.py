@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
@@ -19,6 +20,7 @@ from ..clock import user_today, week_bounds
 from ..entries.duration import duration_input, format_duration
 from ..entries.forms import new_entry_form
 from ..entries.queries import stage_choices
+from ..entries.services import EARLIEST_DATE
 from ..htmx import is_htmx, is_partial, render, see_other
 from ..validation import ValidationError
 from . import reviews, services
@@ -32,22 +34,34 @@ def _signed_in():
     """The timer, template and reviews are private."""
 
 
-def timer_context(**extra):
+def timer_context(*, standalone: bool | None = None, **extra):
+    """What the timer panel shows. ``standalone``: the panel is not on the Today page, so
+    Stop cannot fill a quick-add form in place (by default: where the htmx request is from).
+    """
+    if standalone is None:
+        current = urlsplit(request.headers.get("HX-Current-URL", "")).path
+        standalone = current != url_for("entries.today")
     timer = services.running_timer(current_user)
     return {
         "timer": timer,
         "timer_minutes": services.elapsed_minutes(timer) if timer else 0,
         "timer_stages": stage_choices(current_user),
+        "standalone": standalone,
         **extra,
     }
+
+
+def _announced(template: str, message: str, **context):
+    """A fragment, and a word for screen readers through the page's live region."""
+    html = render_template(template, **context)
+    return html + render_template("_announce.html", message=message)
 
 
 @bp.get("/timer")
 def timer():
     """The timer on a page of its own, or its panel for htmx (it refreshes itself)."""
-    return render(
-        "daily/timer.html", "daily/_timer.html", **timer_context(standalone=not is_partial())
-    )
+    standalone = None if is_partial() else True
+    return render("daily/timer.html", "daily/_timer.html", **timer_context(standalone=standalone))
 
 
 @bp.post("/timer/start")
@@ -63,7 +77,7 @@ def start():
     if not is_htmx():
         flash("Timer started." if started else "A timer is already running.", "success")
         return see_other(url_for("entries.today"))
-    return render_template("daily/_timer.html", **timer_context(announce="Timer started."))
+    return _announced("daily/_timer.html", "Timer started.", **timer_context())
 
 
 @bp.post("/timer/stop")
@@ -82,11 +96,19 @@ def stop():
         message += " It ran over 24 hours, so the duration is capped: check it before saving."
     if not is_htmx():
         flash(message + " Save the entry to keep it.", "success")
-        return see_other(url_for("entries.new", stage=stopped.stage_id, duration=duration))
+        return see_other(
+            url_for(
+                "entries.new",
+                stage=stopped.stage_id,
+                duration=duration,
+                date=stopped.started_on.isoformat(),
+            )
+        )
     form = new_entry_form(
         current_user, url_for("entries.create"), form_id="quick-add", stage_id=stopped.stage_id
     )
     form.values["duration"] = duration
+    form.values["date"] = stopped.started_on.isoformat()
     form.autofocus = "notes"
     return render_template("daily/_stopped.html", form=form, message=message, **timer_context())
 
@@ -97,7 +119,7 @@ def discard():
     if not is_htmx():
         flash("Timer discarded.", "success")
         return see_other(url_for("entries.today"))
-    return render_template("daily/_timer.html", **timer_context(announce="Timer discarded."))
+    return _announced("daily/_timer.html", "Timer discarded.", **timer_context())
 
 
 @bp.route("/settings/template", methods=["GET", "POST"])
@@ -125,15 +147,16 @@ def template():
 
 
 def _week_start(value: str | None) -> date:
-    today = user_today(current_user)
+    """The first day (by the user's week start) of the week holding ``value``, or today."""
+    day = user_today(current_user)
     if value:
         try:
             day = date.fromisoformat(value)
         except ValueError:
             abort(404)
-    else:
-        day = today
-    return week_bounds(day)[0]
+    if not EARLIEST_DATE <= day <= date(9999, 12, 24):
+        abort(404)  # no journal week out there, and no arithmetic past the calendar's ends
+    return week_bounds(day, current_user.week_start)[0]
 
 
 @bp.get("/review")
@@ -148,7 +171,7 @@ def review(week: str | None = None):
 
 
 def _nav(first: date) -> dict:
-    this_week = week_bounds(user_today(current_user))[0]
+    this_week = week_bounds(user_today(current_user), current_user.week_start)[0]
     return {
         "previous_week": first - timedelta(days=7),
         "next_week": first + timedelta(days=7) if first < this_week else None,

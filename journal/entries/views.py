@@ -118,6 +118,9 @@ def new():
         stage_id=stage,
         duration=request.args.get("duration", "")[:20],
     )
+    asked_date = request.args.get("date", "")
+    if asked_date:
+        form.values["date"] = asked_date[:10]  # checked like any typed date when saved
     form.htmx = False
     if is_partial():
         form.values["stage"] = str(stage or "")

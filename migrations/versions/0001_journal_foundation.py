@@ -26,7 +26,8 @@ def upgrade():
     sa.Column('is_owner', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
-    sa.UniqueConstraint('username', name=op.f('uq_users_username'))
+    sa.UniqueConstraint('username', name=op.f('uq_users_username')),
+    sqlite_autoincrement=True,
     )
     op.create_table('login_sessions',
     sa.Column('id', sa.Integer(), nullable=False),

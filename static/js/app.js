@@ -52,27 +52,62 @@
     if (dialog && !dialog.open) dialog.showModal();
   }
 
+  // Once the dialog closes, focus never stays on a control inside it: the browser gives it
+  // back to the opener when there was one, and otherwise the page has it again at once, so
+  // the next shortcut works without waiting for the browser to notice.
+  document.addEventListener("close", function (event) {
+    var dialog = event.target;
+    if (dialog.id === "shortcuts" && dialog.contains(document.activeElement)) {
+      document.activeElement.blur();
+    }
+  }, true);
+
+  // Addresses come from the page (the journal may be served under a sub-path).
+  function url(name) {
+    return document.body.getAttribute("data-url-" + name) || "/";
+  }
+
   var shortcuts = {
     "n": function () {
       var field = document.getElementById("quick-add-duration");
       if (field) field.focus();
-      else window.location.href = "/entries/new";
+      else window.location.href = url("new-entry");
     },
     "/": function () {
       var search = document.getElementById("filter-q");
       if (search) search.focus();
-      else window.location.href = "/journal#search";
+      else window.location.href = url("journal") + "#search";
     },
     "t": function () {
       var button = document.querySelector("[data-shortcut-timer]");
       if (button) button.click();
-      else window.location.href = "/#timer";
+      else window.location.href = url("today") + "#timer";
     },
     "?": openShortcuts,
   };
 
+  // Single-key shortcuts can be turned off (speech input may type them by accident);
+  // the choice stays in this browser.
+  var SHORTCUTS_KEY = "roadbook-shortcuts";
+  function shortcutsOn() {
+    try {
+      return window.localStorage.getItem(SHORTCUTS_KEY) !== "off";
+    } catch (e) {
+      return true;
+    }
+  }
+  document.addEventListener("change", function (event) {
+    if (!event.target.matches("[data-shortcuts-toggle]")) return;
+    try {
+      window.localStorage.setItem(SHORTCUTS_KEY, event.target.checked ? "on" : "off");
+    } catch (e) {
+      /* private mode: the choice lasts for this page only */
+    }
+  });
+
   document.addEventListener("keydown", function (event) {
     if (event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+    if (!shortcutsOn()) return;
     if (isTyping(event.target) || document.querySelector("dialog[open]")) return;
     var action = shortcuts[event.key];
     if (action) {
@@ -87,6 +122,9 @@
 
   document.addEventListener("DOMContentLoaded", function () {
     detectTimezone(document);
+    document.querySelectorAll("[data-shortcuts-toggle]").forEach(function (box) {
+      box.checked = shortcutsOn();
+    });
     tickTimers();
     setInterval(tickTimers, 15000);
     if (window.location.hash === "#search") {
