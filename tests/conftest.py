@@ -11,6 +11,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -141,13 +142,16 @@ class Databases:
         self._pool.discard(name)
         self._drop(name)
 
-    def _reset(self, name: str) -> bool:
-        """Empty a pool database; False when its schema is no longer the template's."""
+    def _end_own_connections(self, name: str) -> None:
+        # Our own leftover connections only: autovacuum (a superuser) may be there too.
         self._execute(
-            # Our own leftover connections only: autovacuum (a superuser) may be there too.
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             f"WHERE datname = '{name}' AND pid <> pg_backend_pid() AND usename = current_user"
         )
+
+    def _reset(self, name: str) -> bool:
+        """Empty a pool database; False when its schema is no longer the template's."""
+        self._end_own_connections(name)
         tables = ", ".join(f'"{table}"' for table in self._tables if table != "alembic_version")
         with self._connect(name) as connection:
             if self._schema_signature(connection) != self._signature:
@@ -189,7 +193,22 @@ class Databases:
         return _DisposingConnection(engine)
 
     def _drop(self, name: str) -> None:
-        self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        """Drop a database once our connections to it are gone.
+
+        Not ``WITH (FORCE)``: that refuses when an autovacuum worker is in the database, as
+        this role may not end it; a plain DROP stops autovacuum itself. A connection still
+        closing may hold the database a moment longer: try again for a few seconds.
+        """
+        for attempt in range(20):
+            self._end_own_connections(name)
+            try:
+                self._execute(f'DROP DATABASE IF EXISTS "{name}"')
+                return
+            except DBAPIError as error:
+                in_use = getattr(error.orig, "sqlstate", None) == "55006"  # object_in_use
+                if not in_use or attempt == 19:
+                    raise
+                time.sleep(0.25)
 
     def _execute(self, statement: str) -> None:
         with self._admin.connect() as connection:
