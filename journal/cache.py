@@ -3,6 +3,9 @@
 A key holds the user's revision (journal/revisions.py) and their today, so a cached
 rendering is never stale: when anything changes, the key changes. The budget bounds the
 memory; the least recently used renderings leave first.
+
+Two kinds are kept: parts of a page (``get_or_render``, text a template includes) and
+whole pages (``kept_page``, the encoded bytes of the response body, sent as they are).
 """
 
 from __future__ import annotations
@@ -11,42 +14,59 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
-from flask import current_app
+from flask import Response, current_app, request, session
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 
 class RenderCache:
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
-        self._items: OrderedDict[Hashable, str] = OrderedDict()
+        self._items: OrderedDict[Hashable, tuple[str | bytes, int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
     def get_or_render(self, key: Hashable, render: Callable[[], str]) -> Markup:
+        """Text kept under ``key``, else ``render()``'s, kept for next time."""
+        return Markup(self._get_or_make(("text", key), lambda: _sized(str(render()))))
+
+    def get_or_render_bytes(self, key: Hashable, render: Callable[[], str]) -> bytes:
+        """``render()``'s text encoded as UTF-8, kept under ``key``."""
+
+        def make() -> tuple[bytes, int]:
+            body = str(render()).encode("utf-8")
+            return body, len(body)
+
+        return self._get_or_make(("bytes", key), make)
+
+    def _get_or_make(self, key: Hashable, make: Callable[[], tuple[str | bytes, int]]):
         with self._lock:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
                 self.hits += 1
-                return Markup(found)
+                return found[0]
             self.misses += 1
-        html = str(render())
-        size = len(html.encode("utf-8"))  # the budget is memory: bytes, not characters
+        value, size = make()  # the budget is memory: bytes, not characters
         if size <= self.max_bytes:
             with self._lock:
                 if key not in self._items:
-                    self._items[key] = html
+                    self._items[key] = (value, size)
                     self._bytes += size
                 while self._bytes > self.max_bytes:
-                    _, dropped = self._items.popitem(last=False)
-                    self._bytes -= len(dropped.encode("utf-8"))
-        return Markup(html)
+                    _, (_, dropped) = self._items.popitem(last=False)
+                    self._bytes -= dropped
+        return value
 
     def clear(self) -> None:
         with self._lock:
             self._items.clear()
             self._bytes = 0
+
+
+def _sized(text: str) -> tuple[str, int]:
+    return text, len(text.encode("utf-8"))
 
 
 def render_cache() -> RenderCache:
@@ -57,3 +77,20 @@ def render_cache() -> RenderCache:
             int(current_app.config["RENDER_CACHE_BYTES"])
         )
     return cache
+
+
+def kept_page(key: tuple, render: Callable[[], str]) -> Response:
+    """A whole page, kept until what ``key`` names changes, as a response ready to send.
+
+    ``key`` names what the page shows (the user's revision, their today, the query).
+    What the layout around it shows is added here: the page (the navigation marks it),
+    and the session's CSRF token, which every form carries (made first, so that a new
+    session's page is keyed by its own token). A page with a message waiting to be
+    flashed is rendered afresh and not kept: it shows the message once.
+    """
+    if session.get("_flashes"):
+        return current_app.make_response(render())
+    generate_csrf()
+    full_key = ("page", request.endpoint, session.get("csrf_token"), *key)
+    body = render_cache().get_or_render_bytes(full_key, render)
+    return current_app.response_class(body, mimetype="text/html")

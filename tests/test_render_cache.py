@@ -152,12 +152,12 @@ def test_the_cache_keeps_to_its_budget():
     for number in range(10):
         cache.get_or_render(number, lambda number=number: "x" * 30 + str(number))
     assert cache._bytes <= 100
-    assert list(cache._items) == [7, 8, 9]
+    assert [key for _, key in cache._items] == [7, 8, 9]
     rendered = []
     cache.get_or_render(9, lambda: rendered.append(1) or "new")
     assert rendered == []  # a hit: not rendered again
     cache.get_or_render("big", lambda: "y" * 500)  # larger than the budget: never kept
-    assert "big" not in cache._items
+    assert ("text", "big") not in cache._items
 
 
 @pytest.mark.parametrize("budget", [0])
@@ -229,3 +229,47 @@ def test_after_a_restore_pages_show_the_restored_journal(app, client, auth, tmp_
         assert "6 h" not in text(client.get("/dashboard"))
         client.post("/entries", data=entry_data(app, duration="1m"))
     assert "9 min" in text(client.get("/dashboard"))
+
+
+@pytest.mark.parametrize("path", ["/dashboard", "/journal"])
+def test_a_kept_page_is_sent_as_kept_and_each_session_gets_its_own(make_app, path):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    phone, laptop = app.test_client(), app.test_client()
+    AuthActions(app, phone).create()
+    for client in (phone, laptop):
+        token = csrf_token(client.get("/login"))
+        client.post("/login", data={"username": "alice", "password": PASSWORD, "csrf_token": token})
+    token = csrf_token(phone.get("/"))
+    phone.post("/entries", data={**entry_data(app), "csrf_token": token})
+    assert "Entry saved." in text(phone.get("/"))
+    first_view = phone.get(path)
+    cache = app.extensions["render_cache"]
+    hits = cache.hits
+    again = phone.get(path)
+    assert cache.hits == hits + 1  # the whole page, in one look-up
+    assert again.data == first_view.data
+    assert again.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert again.headers["Content-Security-Policy"] == first_view.headers["Content-Security-Policy"]
+    # The laptop's page carries the laptop's token (in the log-out form and for htmx),
+    # and it works there.
+    laptop_page = laptop.get(path)
+    laptop_token = csrf_token(laptop_page)
+    assert laptop_token != csrf_token(again)
+    assert f'"X-CSRFToken": "{laptop_token}"' in text(laptop_page)
+    response = laptop.post("/logout", data={"csrf_token": laptop_token})
+    assert response.status_code in (302, 303)
+    # The navigation marks the page shown, not another page kept for the same user.
+    current = re.search(r'<a href="([^"]+)" aria-current="page"', text(again)).group(1)
+    assert current == path
+
+
+@pytest.mark.parametrize("path", ["/dashboard", "/journal"])
+def test_a_message_waiting_to_be_shown_is_shown_once_and_never_kept(app, client, auth, path):
+    auth.login()
+    client.post("/entries", data=entry_data(app))
+    client.get(path)  # kept
+    with client.session_transaction() as session:
+        session["_flashes"] = [("success", "Imported 3 entries.")]
+    assert "Imported 3 entries." in text(client.get(path))
+    assert "Imported 3 entries." not in text(client.get(path))
+    assert "Imported 3 entries." not in text(client.get(path))

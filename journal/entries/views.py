@@ -16,8 +16,9 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 
-from ..cache import render_cache
+from ..cache import kept_page, render_cache
 from ..clock import user_today
 from ..daily.services import on_this_day
 from ..daily.views import timer_context
@@ -88,22 +89,29 @@ def journal():
         )
         return render_template(fragment, filters=filters, page=page)
 
-    # Kept until the journal changes; per session, as the rows' forms carry its CSRF token
-    # (made first, so that a new session's page is keyed by its own token).
-    generate_csrf()
     key = (
         fragment,
         current_user.id,
         current_user.revision,
         user_today(current_user),
         tuple(sorted(request.args.items(multi=True))),
-        session.get("csrf_token"),
     )
-    results = render_cache().get_or_render(key, render_results)
     if is_partial():
-        return results
-    stages = queries.stage_choices(current_user, archived=True)
-    return render_template("entries/journal.html", filters=filters, stages=stages, results=results)
+        # Kept until the journal changes; per session, as the rows' forms carry its CSRF
+        # token (made first, so that a new session's lists are keyed by its own token).
+        generate_csrf()
+        return render_cache().get_or_render((*key, session.get("csrf_token")), render_results)
+
+    def render_page() -> str:
+        stages = queries.stage_choices(current_user, archived=True)
+        return render_template(
+            "entries/journal.html",
+            filters=filters,
+            stages=stages,
+            results=Markup(render_results()),
+        )
+
+    return kept_page(key, render_page)
 
 
 @bp.get("/entries/new")

@@ -15,7 +15,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from ..cache import render_cache
+from ..cache import kept_page, render_cache
 from ..clock import user_today
 from ..htmx import is_htmx, is_partial, render, see_other
 from ..validation import ValidationError
@@ -91,8 +91,13 @@ def dashboard():
         today,
         tuple(sorted(request.args.items(multi=True))),
     )
-    body = render_cache().get_or_render(key, _dashboard_body)
-    return render_template("insights/dashboard.html", body=body)
+    # The whole page is kept; its body too, for a session whose page is not kept yet.
+    return kept_page(
+        key,
+        lambda: render_template(
+            "insights/dashboard.html", body=render_cache().get_or_render(key, _dashboard_body)
+        ),
+    )
 
 
 def _dashboard_body() -> str:
