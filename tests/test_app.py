@@ -205,3 +205,14 @@ def test_a_served_worker_does_not_load_alembic(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_connections_to_a_server_are_checked_before_use_and_a_sqlite_files_are_not(tmp_path):
+    sqlite = create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI="sqlite:///:memory:"))
+    postgres = create_app(
+        make_config(tmp_path, SQLALCHEMY_DATABASE_URI="postgresql://u:p@127.0.0.1:1/db")
+    )
+    with sqlite.app_context():
+        assert db.engine.pool._pre_ping is False
+    with postgres.app_context():
+        assert db.engine.pool._pre_ping is True

@@ -9,7 +9,7 @@ import zoneinfo
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import Table, delete, func, or_, select
+from sqlalchemy import Table, bindparam, delete, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..db import utcnow, write_transaction
@@ -169,13 +169,17 @@ def start_session(user: User, *, remember: bool) -> str:
     return token
 
 
+# Every request runs this one query: built once, with its user joined in.
+_SESSION_WITH_USER = (
+    select(LoginSession)
+    .where(LoginSession.token_hash == bindparam("digest"))
+    .options(joinedload(LoginSession.user))
+)
+
+
 def user_for_token(token: str) -> User | None:
     """The user of a live session, or None when the session ended, expired or sat idle."""
-    row = db.session.scalar(
-        select(LoginSession)
-        .where(LoginSession.token_hash == _digest(token))
-        .options(joinedload(LoginSession.user))  # one query for every request
-    )
+    row = db.session.scalar(_SESSION_WITH_USER, {"digest": _digest(token)})
     if row is None:
         return None
     now = utcnow()
