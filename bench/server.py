@@ -103,6 +103,9 @@ class Server:
         return figures
 
 
+USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) RoadbookBench/1"
+
+
 class Browser:
     """A signed-in session, as a browser holds it: its cookie and its CSRF token."""
 
@@ -110,6 +113,7 @@ class Browser:
         self.url = url
         self.jar = http.cookiejar.CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.opener.addheaders = [("User-Agent", USER_AGENT)]
         page = self.get("/login").decode()
         token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
         form = urllib.parse.urlencode(
@@ -126,7 +130,9 @@ class Browser:
 
     def headers(self) -> dict[str, str]:
         cookies = "; ".join(f"{cookie.name}={cookie.value}" for cookie in self.jar)
-        return {"Cookie": cookies}
+        # The same browser as at log-in: a session seen from another one is marked
+        # not fresh (Flask-Login's session protection), and its cookie rewritten each time.
+        return {"Cookie": cookies, "User-Agent": USER_AGENT}
 
     def first_stage_id(self) -> str:
         return re.search(
