@@ -86,3 +86,16 @@ def test_a_tag_at_the_start_of_a_line_stays_a_tag():
     assert "<p>#python generators today</p>" in html
     assert "<h1>A real heading</h1>" in html
     assert extract_tags("#python generators today") == ["python"]
+
+
+def test_one_note_never_leaks_into_the_next():
+    """The converter is reused: what one note defines (a link reference, a code block
+    set aside) must not show up in the next one."""
+    first = render_notes(
+        "See [the docs][ref].\n\n[ref]: https://example.com/first\n\n```\nx = 1\n```"
+    )
+    assert 'href="https://example.com/first"' in first
+    second = render_notes("And [the docs][ref] again.")
+    assert "example.com/first" not in second
+    assert "x = 1" not in second
+    assert "[the docs][ref]" in second

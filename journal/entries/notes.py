@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 
 import markdown
 import nh3
@@ -43,13 +44,25 @@ class _JournalNotes(Extension):
         md.parser.blockprocessors.register(_SpacedHeadings(md.parser), "hashheader", 70)
 
 
+_converters = threading.local()
+
+
+def _converter() -> markdown.Markdown:
+    """This thread's Markdown converter: made once (its extensions take a while to load),
+    reset before each use. A converter keeps state while it works, so threads never share one."""
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = _converters.markdown = markdown.Markdown(
+            extensions=[*MARKDOWN_EXTENSIONS, _JournalNotes()], output_format="html"
+        )
+    return converter.reset()
+
+
 def render_notes(text: str) -> str:
     """Markdown to HTML that is safe to put in a page as it is."""
     if not text:
         return ""
-    extensions = [*MARKDOWN_EXTENSIONS, _JournalNotes()]
-    html = markdown.markdown(text, extensions=extensions, output_format="html")
-    return sanitize_html(html)
+    return sanitize_html(_converter().convert(text))
 
 
 def sanitize_html(html: str) -> str:
