@@ -360,7 +360,7 @@ def test_htmx_changes_are_announced_to_screen_readers(app, client, auth):
     created = client.post(
         "/entries", data={"date": "2026-01-05", "duration": "1h", "stage": stage}, headers=HX
     )
-    assert '<hx-partial hx-target="#announcer" hx-swap="innerHTML">Entry saved.' in text(created)
+    assert '<hx-partial hx-target="#announcer" hx-swap="innerHTML">Entry saved' in text(created)
     updated = client.post(
         f"/entries/{entry_id}",
         data={"date": "2026-01-05", "duration": "2h", "stage": stage},

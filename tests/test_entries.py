@@ -15,6 +15,7 @@ from journal.entries import services
 from journal.entries.models import Entry, EntryTag
 from journal.extensions import db
 from journal.roadmap.services import stages_of
+from journal.templating import day_label
 
 from .helpers import HX, field_error, is_full_page, text
 
@@ -88,8 +89,9 @@ def test_quick_add_inserts_the_entry_and_clears_the_form(app, client, auth):
     assert body.lstrip().startswith('<form id="quick-add"')
     assert 'id="quick-add-duration" name="duration" type="text" value=""' in body
     assert f'<option value="{stage.id}" selected>' in body
-    # The entry lists, re-rendered with the new entry in place.
-    assert '<hx-partial hx-target="#today-panel" hx-swap="outerHTML">' in body
+    # Today's list, re-rendered with the new entry in place; the earlier list is untouched.
+    assert '<hx-partial hx-target="#today-section" hx-swap="outerHTML">' in body
+    assert "#recent-section" not in body
     [entry] = entries(app)
     assert f'id="entry-{entry.id}" class="entry entry-new"' in body
     assert "1 h 30 min" in body
@@ -99,6 +101,44 @@ def test_quick_add_inserts_the_entry_and_clears_the_form(app, client, auth):
     assert entry.tag_names == ["sql"]
     assert entry.created_at <= utcnow() and entry.updated_at == entry.created_at
     assert entry.study_date == today_of(app)
+
+
+def test_quick_add_of_an_earlier_day_refreshes_the_list_that_shows_it(app, client, auth):
+    auth.login()
+    client.post(
+        "/entries",
+        data={
+            "date": today_of(app).isoformat(),
+            "duration": "1h",
+            "stage": str(first_stage(app).id),
+            "notes": "today's",
+        },
+    )
+    three_days_ago = today_of(app) - timedelta(days=3)
+    body = text(add(client, app, date=three_days_ago.isoformat(), notes="catching up"))
+    assert '<hx-partial hx-target="#recent-section" hx-swap="outerHTML">' in body
+    assert "#today-section" not in body
+    recent = body[body.index('id="recent-section"') :]
+    assert "catching up" in recent
+    assert "Saved for" not in body
+    assert "Entry saved.</hx-partial>" in body
+
+
+def test_quick_add_of_an_older_day_points_to_the_entry(app, client, auth):
+    auth.login()
+    old_day = today_of(app) - timedelta(days=40)
+    body = text(add(client, app, date=old_day.isoformat(), notes="from my paper notebook"))
+    [entry] = entries(app)
+    assert entry.study_date == old_day
+    # No list beside the form shows it: the fresh form says where it went.
+    assert 'hx-partial hx-target="#today-section"' not in body
+    assert "#recent-section" not in body
+    label = day_label(old_day)
+    assert f'Saved for {label}:\n      <a href="/entries/{entry.id}">see the entry</a>.' in body
+    assert f"Entry saved for {label}.</hx-partial>" in body
+    # The next save of today's session clears the note again.
+    body = text(add(client, app, notes="today"))
+    assert "Saved for" not in body
 
 
 def test_quick_add_without_javascript_redirects(app, client, auth):

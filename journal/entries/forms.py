@@ -32,6 +32,8 @@ class EntryForm:
     from_template: bool = False
     # Saved in place with htmx (quick-add, inline edit); on a page of its own, a plain form.
     htmx: bool = True
+    # The entry just saved, when it is dated before the lists beside the form show.
+    saved_earlier: Entry | None = None
 
     @property
     def stage(self) -> Stage | None:

@@ -43,13 +43,30 @@ def _today_context(**extra):
     today = user_today(current_user)
     return {
         "today": today,
-        "today_entries": queries.entries_between(current_user, today, today + timedelta(days=1)),
-        "recent_entries": queries.entries_between(
-            current_user, today - timedelta(days=RECENT_DAYS), today - timedelta(days=1)
-        ),
+        "today_entries": _today_entries(today),
+        "recent_entries": _recent_entries(today),
         "week": queries.week_summary(current_user, today),
         **extra,
     }
+
+
+def _today_entries(today):
+    return queries.entries_between(current_user, today, today + timedelta(days=1))
+
+
+def _recent_entries(today):
+    return queries.entries_between(
+        current_user, today - timedelta(days=RECENT_DAYS), today - timedelta(days=1)
+    )
+
+
+def _lists_holding(day, today) -> dict:
+    """The Today page's list that shows entries of ``day``, if one does, freshly read."""
+    if today <= day <= today + timedelta(days=1):
+        return {"today_entries": _today_entries(today)}
+    if today - timedelta(days=RECENT_DAYS) <= day < today:
+        return {"recent_entries": _recent_entries(today)}
+    return {}
 
 
 @bp.get("/")
@@ -155,8 +172,13 @@ def create():
     fresh = new_entry_form(current_user, url_for("entries.create"), form_id=form_id)
     fresh.values["stage"] = str(entry.stage_id)
     fresh.autofocus = "duration"
+    # Only the list the entry shows in is sent again; an older entry is pointed to instead.
+    today = user_today(current_user)
+    lists = _lists_holding(entry.study_date, today)
+    if not lists:
+        fresh.saved_earlier = entry
     html = render_template(
-        "entries/_created.html", form=fresh, new_entry_id=entry.id, **_today_context()
+        "entries/_created.html", form=fresh, new_entry_id=entry.id, today=today, **lists
     )
     return trigger(current_app.make_response((html, 200)), ENTRIES_CHANGED)
 

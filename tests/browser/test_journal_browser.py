@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
@@ -44,6 +45,30 @@ def test_quick_add_shows_the_entry_without_a_reload(signed_in):
     expect(page.locator("#today-entries article.entry")).to_have_count(2)
     expect(page.locator("[data-week-total]")).to_have_text("2 h")
     assert still_same_page(page)
+    assert page.problems.errors == []
+
+
+def test_quick_add_of_an_earlier_day_lands_in_its_list_or_is_pointed_to(signed_in):
+    page = signed_in
+    mark_page(page)
+    today = date.fromisoformat(page.locator("#quick-add-date").input_value())
+    form = page.locator("#quick-add")
+    form.get_by_label("Date", exact=True).fill((today - timedelta(days=2)).isoformat())
+    quick_add(page, "40m", "Caught up on the weekend's reading")
+    recent = page.locator("#recent-entries article.entry")
+    expect(recent).to_have_count(1)
+    expect(recent.first).to_contain_text("40 min")
+    expect(page.locator("#today-entries article.entry")).to_have_count(0)
+    # A day before both lists: the form says where the entry went, and links to it.
+    form.get_by_label("Date", exact=True).fill((today - timedelta(days=60)).isoformat())
+    quick_add(page, "1h", "From my paper notebook")
+    notice = page.locator("#quick-add .form-notice")
+    expect(notice).to_contain_text("Saved for")
+    expect(page.locator("#announcer")).to_contain_text("Entry saved for")
+    expect(recent).to_have_count(1)
+    assert still_same_page(page)
+    notice.get_by_role("link", name="see the entry").click()
+    expect(page.locator("main")).to_contain_text("From my paper notebook")
     assert page.problems.errors == []
 
 
