@@ -42,9 +42,10 @@ TARGETS = {
 def measure_pages(server: Server, heavy: Browser, writer: Browser, seconds: int) -> list:
     """Throughput and latency of the four request shapes the issue names."""
     hx = {"HX-Request": "true", "HX-Request-Type": "partial"}
+    pids = server.worker_pids()
     results = [
-        load.run("dashboard", server.url + "/dashboard", seconds=seconds, headers=heavy.headers()),
-        load.run("journal", server.url + "/journal", seconds=seconds, headers=heavy.headers()),
+        load.run(name, server.url + path, seconds=seconds, headers=heavy.headers(), pids=pids)
+        for name, path in (("dashboard", "/dashboard"), ("journal", "/journal"))
     ]
     # Quick-add as htmx sends it: create, answer with the fragment and the event.
     stage = writer.first_stage_id()
@@ -64,7 +65,12 @@ def measure_pages(server: Server, heavy: Browser, writer: Browser, seconds: int)
     }
     results.append(
         load.run(
-            "quick-add", server.url + "/entries", seconds=seconds, headers=headers, script=script
+            "quick-add",
+            server.url + "/entries",
+            seconds=seconds,
+            headers=headers,
+            script=script,
+            pids=pids,
         )
     )
     return results
@@ -77,7 +83,7 @@ SEARCH_WORDS = ["decorators", "pytest", "closures", "exercises", "docs", "pair",
 def bare_app(work: Path, database: Path, seconds: int) -> dict:
     """The ceiling: "hello" from a bare Flask app, served with the same settings."""
     with Server(work, app="bench.bare_app:app", database=database, recycle=False) as bare:
-        result = load.run("bare app", bare.url + "/", seconds=seconds)
+        result = load.run("bare app", bare.url + "/", seconds=seconds, pids=bare.worker_pids())
     return vars(result) | {"rps": result.rps}
 
 
@@ -143,7 +149,11 @@ def main() -> int:
         heavy = Browser(server.url, dataset.HEAVY, dataset.PASSWORD)
         for name, path in (("dashboard", "/dashboard"), ("journal", "/journal")):
             result = load.run(
-                name, server.url + path, seconds=args.seconds, headers=heavy.headers()
+                name,
+                server.url + path,
+                seconds=args.seconds,
+                headers=heavy.headers(),
+                pids=server.worker_pids(),
             )
             figures[f"{name}, uncached"] = vars(result) | {"rps": result.rps}
         # Search with nothing kept: every request runs its query over ten years of notes.
@@ -154,6 +164,7 @@ def main() -> int:
             seconds=args.seconds,
             headers={**heavy.headers(), **hx},
             script=load.search_script("/journal", SEARCH_WORDS),
+            pids=server.worker_pids(),
         )
         figures["search"] = vars(result) | {"rps": result.rps}
 
@@ -279,6 +290,8 @@ def report(figures: dict) -> None:
         verdict = "" if not target else ("ok" if ratio >= target[1] else "MISSED")
         errors = result["errors"] + result["status_errors"]
         note = f" ({errors} errors)" if errors else ""
+        if result.get("balanced") is False:
+            note += " (every run left a worker idle)"
         rows.append(
             (
                 label,

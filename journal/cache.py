@@ -90,7 +90,8 @@ def kept_page(key: tuple, render: Callable[[], str]) -> Response:
     """
     if session.get("_flashes"):
         return current_app.make_response(render())
-    generate_csrf()
-    full_key = ("page", request.endpoint, session.get("csrf_token"), *key)
+    if "csrf_token" not in session:
+        generate_csrf()  # the session's token, made now: what the page is keyed by
+    full_key = ("page", request.endpoint, session["csrf_token"], *key)
     body = render_cache().get_or_render_bytes(full_key, render)
     return current_app.response_class(body, mimetype="text/html")

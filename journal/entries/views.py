@@ -116,8 +116,9 @@ def journal():
     if is_partial():
         # Kept until the journal changes; per session, as the rows' forms carry its CSRF
         # token (made first, so that a new session's lists are keyed by its own token).
-        generate_csrf()
-        return render_cache().get_or_render((*key, session.get("csrf_token")), render_results)
+        if "csrf_token" not in session:
+            generate_csrf()
+        return render_cache().get_or_render((*key, session["csrf_token"]), render_results)
 
     def render_page() -> str:
         stages = queries.stage_choices(current_user, archived=True)
