@@ -58,10 +58,19 @@ def write_entry(entry: EntryRecord, level: int, structure: list[re.Pattern]) -> 
     if details:
         lines += [*details, ""]
     if entry.notes:
-        notes = entry.notes.split("\n")
-        lines += [_escape(line, structure, first=n == 0) for n, line in enumerate(notes)]
+        notes = entry.notes
+        if _MAYBE_STRUCTURAL.search(notes) or notes.lstrip("\\").startswith("- "):
+            lines += [
+                _escape(line, structure, first=n == 0) for n, line in enumerate(notes.split("\n"))
+            ]
+        else:
+            lines.append(notes)  # no line could read as structure: the notes as they are
         lines.append("")
     return lines
+
+
+# A line that could be a heading: the only kind of structural line past an entry's first.
+_MAYBE_STRUCTURAL = re.compile(r"^\\*#", re.MULTILINE)
 
 
 def _looks_structural(line: str, structure: list[re.Pattern], first: bool) -> bool:
