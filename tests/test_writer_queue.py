@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import fcntl
-import multiprocessing
+import logging
 import os
 import threading
 import time
@@ -14,8 +14,9 @@ from sqlalchemy import select
 
 from journal import create_app
 from journal.auth.models import User
-from journal.db import WriterQueue, write_transaction
+from journal.db import write_transaction
 from journal.extensions import db
+from journal.writer_queue import WriterQueue
 
 from .conftest import make_config
 
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.sqlite_only("queues writers of a SQLite file")
 
 def file_is_locked(path) -> bool:
     """Whether some other open file holds the lock (tried without waiting)."""
-    fd = os.open(path, os.O_RDWR)
+    fd = os.open(path, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -55,36 +56,42 @@ def test_a_failed_write_gives_its_turn_back(app):
     assert not file_is_locked(queue.path)
 
 
-def _try_turn(queue: WriterQueue, answers) -> None:
-    with queue.turn() as mine:
-        answers.put(mine)
+def turn_in_a_child(queue: WriterQueue) -> bool:
+    """Fork; the child takes a turn and says whether it got it."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: as little as possible, then leave at once
+        try:
+            with queue.turn() as mine:
+                os.write(write_end, b"1" if mine else b"0")
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    try:
+        answer = os.read(read_end, 1)
+    finally:
+        os.close(read_end)
+        os.waitpid(pid, 0)
+    return answer == b"1"
 
 
 def test_a_worker_forked_later_waits_for_the_turn_its_parent_holds(tmp_path):
     queue = WriterQueue(tmp_path / "journal.sqlite3.lock", timeout=0.3)
-    fork = multiprocessing.get_context("fork")
-    answers = fork.Queue()
     with queue.turn() as mine:
         assert mine
-        # The child inherits the parent's open lock file: it must open its own, or the
-        # lock would be shared and both would write at once.
-        child = fork.Process(target=_try_turn, args=(queue, answers))
-        child.start()
-        child.join(10)
-        assert answers.get(timeout=5) is False  # it waited its 0.3 s and went on
-    child = fork.Process(target=_try_turn, args=(queue, answers))
-    child.start()
-    child.join(10)
-    assert answers.get(timeout=5) is True
+        # The child inherits the parent's lock file and turn: it must start without
+        # them, or both would write at once.
+        assert turn_in_a_child(queue) is False  # it waited its 0.3 s and went on
+    assert turn_in_a_child(queue) is True
 
 
-def test_threads_take_turns_in_order_and_a_turn_within_a_turn_does_not_wait(tmp_path):
+def test_threads_take_turns_one_at_a_time(tmp_path):
     queue = WriterQueue(tmp_path / "journal.sqlite3.lock", timeout=5)
-    inside, overlaps = [], []
+    inside, overlaps, turns = [], [], []
 
     def write(number: int) -> None:
         with queue.turn() as mine:
-            assert mine
+            turns.append(mine)
             if inside:
                 overlaps.append(number)
             inside.append(number)
@@ -96,12 +103,45 @@ def test_threads_take_turns_in_order_and_a_turn_within_a_turn_does_not_wait(tmp_
         thread.start()
     for thread in threads:
         thread.join()
+    assert turns == [True] * 8
     assert overlaps == []
-    began = time.monotonic()
-    with queue.turn() as outer, queue.turn() as inner:
-        assert outer and inner
-    assert time.monotonic() - began < 1
+
+
+def test_a_turn_within_a_turn_keeps_the_outer_ones(tmp_path):
+    queue = WriterQueue(tmp_path / "journal.sqlite3.lock", timeout=5)
+    with queue.turn() as outer:
+        with queue.turn() as inner:
+            assert outer and inner
+        assert file_is_locked(queue.path)  # the inner turn did not end the outer one
     assert not file_is_locked(queue.path)
+
+
+def test_a_lock_file_that_cannot_be_used_leaves_writes_to_sqlite(tmp_path, caplog):
+    path = tmp_path / "journal.sqlite3.lock"
+    path.mkdir()  # something in its place that no one can lock as a file
+    queue = WriterQueue(path, timeout=5)
+    with caplog.at_level(logging.WARNING):
+        for _ in range(2):
+            with queue.turn() as mine:
+                assert mine is False
+    assert caplog.text.count("cannot queue") == 1  # said once
+
+
+def test_a_lock_file_this_user_may_only_read_is_still_used(tmp_path, monkeypatch):
+    path = tmp_path / "journal.sqlite3.lock"
+    path.touch()
+    real_open = os.open
+
+    def open_as_another_user(name, flags, *args):
+        if flags & os.O_RDWR:
+            raise PermissionError(13, "Permission denied")
+        return real_open(name, flags, *args)
+
+    monkeypatch.setattr("journal.writer_queue.os.open", open_as_another_user)
+    queue = WriterQueue(path, timeout=5)
+    with queue.turn() as mine:
+        assert mine
+        assert file_is_locked(path)
 
 
 def test_an_in_memory_database_has_no_queue(tmp_path):
