@@ -10,7 +10,9 @@ whole pages (``kept_page``, the encoded bytes of the response body, sent as they
 
 from __future__ import annotations
 
+import sys
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
@@ -66,7 +68,7 @@ class RenderCache:
 
 
 def _sized(text: str) -> tuple[str, int]:
-    return text, len(text.encode("utf-8"))
+    return text, sys.getsizeof(text)  # what the string takes in memory
 
 
 def render_cache() -> RenderCache:
@@ -84,14 +86,30 @@ def kept_page(key: tuple, render: Callable[[], str]) -> Response:
 
     ``key`` names what the page shows (the user's revision, their today, the query).
     What the layout around it shows is added here: the page (the navigation marks it),
-    and the session's CSRF token, which every form carries (made first, so that a new
-    session's page is keyed by its own token). A page with a message waiting to be
+    and what its forms depend on (``forms_key``). A page with a message waiting to be
     flashed is rendered afresh and not kept: it shows the message once.
     """
     if session.get("_flashes"):
         return current_app.make_response(render())
-    if "csrf_token" not in session:
-        generate_csrf()  # the session's token, made now: what the page is keyed by
-    full_key = ("page", request.endpoint, session["csrf_token"], *key)
+    full_key = ("page", request.endpoint, *forms_key(), *key)
     body = render_cache().get_or_render_bytes(full_key, render)
     return current_app.response_class(body, mimetype="text/html")
+
+
+_now = time.time
+
+
+def forms_key() -> tuple:
+    """What the forms of a kept rendering depend on, for its key.
+
+    The session's CSRF token (made now when the session has none, so that a new session's
+    page is keyed by its own); when tokens expire (``WTF_CSRF_TIME_LIMIT``), the half of
+    that time the rendering was made in, so a kept form's token always has at least half
+    its life left; and the path the journal is served under.
+    """
+    field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    if field not in session:
+        generate_csrf()
+    limit = current_app.config.get("WTF_CSRF_TIME_LIMIT")
+    window = int(_now() // (limit / 2)) if limit else None
+    return session[field], window, request.script_root

@@ -43,6 +43,7 @@ def entries(app, username="alice", include_deleted=False):
 def add(client, app, **data):
     values = {
         "form_id": "quick-add",
+        "lists_day": today_of(app).isoformat(),  # as the Today page's form sends it
         "date": today_of(app).isoformat(),
         "duration": "45m",
         "stage": str(first_stage(app).id),
@@ -139,6 +140,32 @@ def test_quick_add_of_an_older_day_points_to_the_entry(app, client, auth):
     # The next save of today's session clears the note again.
     body = text(add(client, app, notes="today"))
     assert "Saved for" not in body
+
+
+@pytest.mark.parametrize(
+    ("days_ago", "target"),
+    [(-1, "#today-section"), (0, "#today-section"), (1, "#recent-section"),
+     (7, "#recent-section"), (8, None)],
+)  # fmt: skip
+def test_quick_add_sends_the_list_whose_days_hold_the_entry(app, client, auth, days_ago, target):
+    auth.login()
+    day = today_of(app) - timedelta(days=days_ago)
+    body = text(add(client, app, date=day.isoformat()))
+    sent = re.findall(r'<hx-partial hx-target="(#[a-z-]+)" hx-swap="outerHTML">', body)
+    assert sent == ([target] if target else [])
+    assert ("Saved for" in body) is (target is None)
+
+
+def test_a_today_page_left_open_past_midnight_gets_both_lists_again(app, client, auth):
+    auth.login()
+    yesterday = (today_of(app) - timedelta(days=1)).isoformat()
+    body = text(add(client, app, date=yesterday, lists_day=yesterday))
+    # The lists were shown for yesterday: both are sent again, for the new day.
+    assert '<hx-partial hx-target="#today-panel" hx-swap="outerHTML">' in body
+    panel = body[body.index('id="today-panel"') :]
+    assert panel.index('id="recent-section"') < panel.index("45 min")
+    # The fresh form carries the new day.
+    assert f'name="lists_day" value="{today_of(app).isoformat()}"' in body
 
 
 def test_quick_add_without_javascript_redirects(app, client, auth):

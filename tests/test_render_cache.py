@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 
 import pytest
 from sqlalchemy import select
@@ -148,16 +149,34 @@ def test_partial_and_full_renderings_are_kept_apart(app, client, auth):
 
 
 def test_the_cache_keeps_to_its_budget():
-    cache = RenderCache(max_bytes=100)
+    item = sys.getsizeof("x" * 31)  # what each rendering below takes in memory
+    cache = RenderCache(max_bytes=3 * item + item // 2)
     for number in range(10):
         cache.get_or_render(number, lambda number=number: "x" * 30 + str(number))
-    assert cache._bytes <= 100
+    assert cache._bytes <= cache.max_bytes
     assert [key for _, key in cache._items] == [7, 8, 9]
     rendered = []
     cache.get_or_render(9, lambda: rendered.append(1) or "new")
     assert rendered == []  # a hit: not rendered again
-    cache.get_or_render("big", lambda: "y" * 500)  # larger than the budget: never kept
+    cache.get_or_render("big", lambda: "y" * 4 * item)  # larger than the budget: never kept
     assert ("text", "big") not in cache._items
+
+
+def test_with_expiring_csrf_tokens_kept_pages_are_renewed_at_half_their_life(make_app, monkeypatch):
+    app = make_app(WTF_CSRF_TIME_LIMIT=3600)
+    client = app.test_client()
+    AuthActions(app, client).login()
+    now = [1_800_000.0]
+    monkeypatch.setattr("journal.cache._now", lambda: now[0])
+    client.get("/dashboard")
+    cache = app.extensions["render_cache"]
+    misses = cache.misses
+    now[0] += 1799
+    client.get("/dashboard")
+    assert cache.misses == misses  # the same half hour: the kept page
+    now[0] += 1
+    client.get("/dashboard")
+    assert cache.misses == misses + 1  # a new half hour: made again, with a fresh token
 
 
 @pytest.mark.parametrize("budget", [0])

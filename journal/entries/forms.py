@@ -73,6 +73,8 @@ def new_entry_form(
         "topics": [],
         "notes": template,
         "link": "",
+        # The day the Today page's lists beside the form were shown for (see entries.create).
+        "lists_day": user_today(user).isoformat(),
     }
     form = EntryForm(form_id, action, values, stages, idempotency_key=uuid.uuid4().hex)
     form.from_template = bool(template)
@@ -88,6 +90,7 @@ def submitted_form(user, action: str, form: Mapping, errors, *, entry=None, form
         "topics": form.getlist("topics") if hasattr(form, "getlist") else [],
         "notes": form.get("notes", ""),
         "link": form.get("link", ""),
+        "lists_day": form.get("lists_day", "")[:10],
     }
     stages = stage_choices(user, keep=entry.stage_id if entry else None)
     chosen_id = form_id or (f"entry-{entry.id}" if entry else "entry-form")

@@ -11,14 +11,12 @@ from flask import (
     flash,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_login import current_user, login_required
-from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
-from ..cache import kept_page, render_cache
+from ..cache import forms_key, kept_page, render_cache
 from ..clock import user_today
 from ..daily.services import on_this_day
 from ..daily.views import timer_context
@@ -116,9 +114,7 @@ def journal():
     if is_partial():
         # Kept until the journal changes; per session, as the rows' forms carry its CSRF
         # token (made first, so that a new session's lists are keyed by its own token).
-        if "csrf_token" not in session:
-            generate_csrf()
-        return render_cache().get_or_render((*key, session["csrf_token"]), render_results)
+        return render_cache().get_or_render((*key, *forms_key()), render_results)
 
     def render_page() -> str:
         stages = queries.stage_choices(current_user, archived=True)
@@ -173,13 +169,22 @@ def create():
     fresh = new_entry_form(current_user, url_for("entries.create"), form_id=form_id)
     fresh.values["stage"] = str(entry.stage_id)
     fresh.autofocus = "duration"
-    # Only the list the entry shows in is sent again; an older entry is pointed to instead.
+    # Only the list the entry shows in is sent again, and an older entry is pointed to;
+    # a page whose lists were shown for another day (open past midnight) gets them all.
     today = user_today(current_user)
     lists = _lists_holding(entry.study_date, today)
     if not lists:
         fresh.saved_earlier = entry
+    whole_panel = request.form.get("lists_day") != today.isoformat()
+    if whole_panel:
+        lists = {"today_entries": _today_entries(today), "recent_entries": _recent_entries(today)}
     html = render_template(
-        "entries/_created.html", form=fresh, new_entry_id=entry.id, today=today, **lists
+        "entries/_created.html",
+        form=fresh,
+        new_entry_id=entry.id,
+        today=today,
+        whole_panel=whole_panel,
+        **lists,
     )
     return trigger(current_app.make_response((html, 200)), ENTRIES_CHANGED)
 
