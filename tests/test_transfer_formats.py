@@ -342,6 +342,17 @@ def test_notes_that_look_like_structure_come_back_exactly(app, auth, notes):
     assert read_markdown(text).entries[0].notes == notes
 
 
+@pytest.mark.parametrize("notes", ["hello\n", "a\r\nb\r\n", "x\n\n", "#tag\n\n"])
+def test_a_file_ends_with_one_newline_whatever_the_last_notes_end_with(notes):
+    from journal.transfer.markdown_format import write_markdown
+    from journal.transfer.records import JournalData
+
+    entry = EntryRecord(study_date=date(2026, 3, 14), stage="A", minutes=5, notes=notes)
+    data = write_markdown(JournalData(entries=[entry], stages=[], settings={}))
+    assert data.endswith(notes.rstrip("\n").encode() + b"\n")
+    assert not data.endswith(b"\n\n")
+
+
 def test_lists_keep_separators_inside_names():
     names = ["a; b", "back\\slash", "plain"]
     assert split_list(join_list(names)) == names

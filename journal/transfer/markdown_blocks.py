@@ -64,7 +64,7 @@ def write_entry(entry: EntryRecord, level: int, structure: list[re.Pattern]) -> 
                 _escape(line, structure, first=n == 0) for n, line in enumerate(notes.split("\n"))
             ]
         else:
-            lines.append(notes)  # no line could read as structure: the notes as they are
+            lines += notes.split("\n")  # no line could read as structure: as they are
         lines.append("")
     return lines
 
