@@ -116,13 +116,19 @@ def strip_tokens(html: str) -> str:
     return re.sub(r'value="[^"]*\.[^"]*"|"X-CSRFToken": "[^"]+"', "", html)
 
 
-def test_each_session_gets_lists_with_its_own_csrf_token(make_app):
-    app = make_app(WTF_CSRF_ENABLED=True)
-    phone, laptop = app.test_client(), app.test_client()
-    for client in (phone, laptop):
-        AuthActions(app, client).create()
+def two_devices(app):
+    """Two browsers signed in to alice's account with CSRF checks on, as in production."""
+    devices = app.test_client(), app.test_client()
+    AuthActions(app, devices[0]).create()
+    for client in devices:
         token = csrf_token(client.get("/login"))
         client.post("/login", data={"username": "alice", "password": PASSWORD, "csrf_token": token})
+    return devices
+
+
+def test_each_session_gets_lists_with_its_own_csrf_token(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    phone, laptop = two_devices(app)
     token = csrf_token(phone.get("/"))
     for number in range(2):
         phone.post("/entries", data={**entry_data(app), "csrf_token": token, "notes": f"n{number}"})
@@ -193,11 +199,7 @@ def test_two_new_sessions_never_share_a_kept_page(make_app):
     """Both sessions open the Journal first thing after logging in: each page's forms
     must carry that session's own token."""
     app = make_app(WTF_CSRF_ENABLED=True)
-    first, second = app.test_client(), app.test_client()
-    AuthActions(app, first).create()
-    for client in (first, second):
-        token = csrf_token(client.get("/login"))
-        client.post("/login", data={"username": "alice", "password": PASSWORD, "csrf_token": token})
+    first, second = two_devices(app)
     first.post(
         "/entries", data={**entry_data(app), "csrf_token": csrf_token(first.get("/entries/new"))}
     )
@@ -253,11 +255,7 @@ def test_after_a_restore_pages_show_the_restored_journal(app, client, auth, tmp_
 @pytest.mark.parametrize("path", ["/dashboard", "/journal"])
 def test_a_kept_page_is_sent_as_kept_and_each_session_gets_its_own(make_app, path):
     app = make_app(WTF_CSRF_ENABLED=True)
-    phone, laptop = app.test_client(), app.test_client()
-    AuthActions(app, phone).create()
-    for client in (phone, laptop):
-        token = csrf_token(client.get("/login"))
-        client.post("/login", data={"username": "alice", "password": PASSWORD, "csrf_token": token})
+    phone, laptop = two_devices(app)
     token = csrf_token(phone.get("/"))
     phone.post("/entries", data={**entry_data(app), "csrf_token": token})
     assert "Entry saved." in text(phone.get("/"))
