@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 # What htmx sends for a targeted swap (a fragment), and for a boosted or full request.
 HX = {"HX-Request": "true", "HX-Request-Type": "partial"}
@@ -30,3 +31,24 @@ def csrf_token(response) -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', text(response))
     assert match, "no csrf_token in the page"
     return match.group(1)
+
+
+def midday_zone(now: datetime | None = None) -> str:
+    """A time zone where it is about noon now: a timer backdated by an hour or so then
+    starts on today's date whenever the tests run (near midnight UTC too)."""
+    hour = (now or datetime.now(UTC)).hour
+    offset = 12 - hour  # from -11 to +12 hours: all have an Etc/GMT zone
+    if offset == 0:
+        return "Etc/GMT"
+    # Etc/GMT zones count the other way round: Etc/GMT-5 is five hours ahead of UTC.
+    return f"Etc/GMT{'-' if offset > 0 else '+'}{abs(offset)}"
+
+
+def set_timezone(app, username: str, zone: str) -> None:
+    """As saving the settings page does (through the ORM: the user's revision moves)."""
+    from journal.auth.services import get_user_by_name
+    from journal.extensions import db
+
+    with app.app_context():
+        get_user_by_name(username).timezone = zone
+        db.session.commit()

@@ -18,7 +18,7 @@ from journal.entries.notes import drop_empty_sections
 from journal.extensions import db
 from journal.roadmap.services import stages_of
 
-from .helpers import HX, is_full_page, text
+from .helpers import HX, is_full_page, midday_zone, set_timezone, text
 
 
 def stage_ids(app, username="alice"):
@@ -94,6 +94,7 @@ def test_stop_without_javascript_opens_the_prefilled_new_entry_page(app, client,
     auth.login()
     stage = stage_ids(app)[3]
     client.post("/timer/start", data={"stage": stage})
+    set_timezone(app, "alice", midday_zone())  # 91 minutes ago was today there
     backdate_timer(app, 90)
     response = client.post("/timer/stop")
     assert response.status_code == 303

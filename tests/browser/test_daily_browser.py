@@ -6,9 +6,14 @@ import re
 
 from playwright.sync_api import expect
 
+from ..helpers import midday_zone, set_timezone
+
 
 def test_timer_survives_a_reload_and_stop_fills_the_form(signed_in, live_server):
     page = signed_in
+    # Where it is about noon: a session begun 42 minutes ago began today.
+    set_timezone(live_server.app, "alice", midday_zone())
+    page.reload()
     timer = page.locator("#timer")
     timer.get_by_label("Stage to study").select_option(label="Databases and SQL")
     timer.get_by_role("button", name="Start").click()
