@@ -49,9 +49,11 @@ def measure_pages(server: Server, heavy: Browser, writer: Browser, seconds: int)
     ]
     # Quick-add as htmx sends it: create, answer with the fragment and the event.
     stage = writer.first_stage_id()
+    # As the Today page's form sends it: with the day its lists were shown for.
+    lists_day = re.search(r'name="lists_day" value="([^"]+)"', writer.today_page).group(1)
     body = (
-        f"csrf_token={writer.csrf}&form_id=quick-add&duration=30m&stage={stage}"
-        "&notes=Benchmark+session+with+**Markdown**+%23bench"
+        f"csrf_token={writer.csrf}&form_id=quick-add&lists_day={lists_day}&duration=30m"
+        f"&stage={stage}&notes=Benchmark+session+with+**Markdown**+%23bench"
     )
     today = date.today()
     # Dates out of the Today page's last week, so its lists keep their usual size.
