@@ -58,13 +58,13 @@ def _recent_entries(today):
     )
 
 
-def _lists_holding(day, today) -> dict:
-    """The Today page's list that shows entries of ``day``, if one does, freshly read."""
+def _list_showing(day, today) -> str | None:
+    """Which of the Today page's lists shows entries of ``day``, if one does."""
     if today <= day <= today + timedelta(days=1):
-        return {"today_entries": _today_entries(today)}
+        return "today_entries"
     if today - timedelta(days=RECENT_DAYS) <= day < today:
-        return {"recent_entries": _recent_entries(today)}
-    return {}
+        return "recent_entries"
+    return None
 
 
 @bp.get("/")
@@ -172,12 +172,15 @@ def create():
     # Only the list the entry shows in is sent again, and an older entry is pointed to;
     # a page whose lists were shown for another day (open past midnight) gets them all.
     today = user_today(current_user)
-    lists = _lists_holding(entry.study_date, today)
-    if not lists:
+    showing = _list_showing(entry.study_date, today)
+    if showing is None:
         fresh.saved_earlier = entry
     whole_panel = request.form.get("lists_day") != today.isoformat()
-    if whole_panel:
-        lists = {"today_entries": _today_entries(today), "recent_entries": _recent_entries(today)}
+    lists = {}
+    if whole_panel or showing == "today_entries":
+        lists["today_entries"] = _today_entries(today)
+    if whole_panel or showing == "recent_entries":
+        lists["recent_entries"] = _recent_entries(today)
     html = render_template(
         "entries/_created.html",
         form=fresh,
