@@ -17,8 +17,11 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 from flask import Response, current_app, request, session
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
+
+from .clock import user_today
 
 
 class RenderCache:
@@ -30,8 +33,10 @@ class RenderCache:
         self.hits = self.misses = 0
 
     def get_or_render(self, key: Hashable, render: Callable[[], str]) -> Markup:
-        """Text kept under ``key``, else ``render()``'s, kept for next time."""
-        return Markup(self._get_or_make(("text", key), lambda: _sized(str(render()))))
+        """Text kept under ``key``, else ``render()``'s, kept for next time.
+
+        Kept as Markup, so a hit hands out the kept string itself, not a copy of it."""
+        return self._get_or_make(("text", key), lambda: _sized(Markup(render())))
 
     def get_or_render_bytes(self, key: Hashable, render: Callable[[], str]) -> bytes:
         """``render()``'s text encoded as UTF-8, kept under ``key``."""
@@ -67,7 +72,7 @@ class RenderCache:
             self._bytes = 0
 
 
-def _sized(text: str) -> tuple[str, int]:
+def _sized(text: Markup) -> tuple[Markup, int]:
     return text, sys.getsizeof(text)  # what the string takes in memory
 
 
@@ -81,10 +86,21 @@ def render_cache() -> RenderCache:
     return cache
 
 
+def journal_state() -> tuple:
+    """What a rendering of the signed-in user's journal depends on, for its key: the user,
+    their revision (it moves with every change), their today and the query asked."""
+    return (
+        current_user.id,
+        current_user.revision,
+        user_today(current_user),
+        tuple(sorted(request.args.items(multi=True))),
+    )
+
+
 def kept_page(key: tuple, render: Callable[[], str]) -> Response:
     """A whole page, kept until what ``key`` names changes, as a response ready to send.
 
-    ``key`` names what the page shows (the user's revision, their today, the query).
+    ``key`` names what the page shows (``journal_state()`` and what else it depends on).
     What the layout around it shows is added here: the page (the navigation marks it),
     and what its forms depend on (``forms_key``). A page with a message waiting to be
     flashed is rendered afresh and not kept: it shows the message once.

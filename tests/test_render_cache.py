@@ -6,6 +6,7 @@ import re
 import sys
 
 import pytest
+from markupsafe import Markup
 from sqlalchemy import select
 
 from journal import create_app
@@ -155,7 +156,7 @@ def test_partial_and_full_renderings_are_kept_apart(app, client, auth):
 
 
 def test_the_cache_keeps_to_its_budget():
-    item = sys.getsizeof("x" * 31)  # what each rendering below takes in memory
+    item = sys.getsizeof(Markup("x" * 31))  # what each rendering below takes in memory
     cache = RenderCache(max_bytes=3 * item + item // 2)
     for number in range(10):
         cache.get_or_render(number, lambda number=number: "x" * 30 + str(number))

@@ -16,7 +16,7 @@ from flask import (
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from ..cache import forms_key, kept_page, render_cache
+from ..cache import forms_key, journal_state, kept_page, render_cache
 from ..clock import user_today
 from ..daily.services import on_this_day
 from ..daily.views import timer_context
@@ -104,13 +104,7 @@ def journal():
         )
         return render_template(fragment, filters=filters, page=page)
 
-    key = (
-        fragment,
-        current_user.id,
-        current_user.revision,
-        user_today(current_user),
-        tuple(sorted(request.args.items(multi=True))),
-    )
+    key = (fragment, *journal_state())
     if is_partial():
         # Kept until the journal changes; per session, as the rows' forms carry its CSRF
         # token (made first, so that a new session's lists are keyed by its own token).

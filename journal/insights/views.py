@@ -15,7 +15,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from ..cache import kept_page, render_cache
+from ..cache import journal_state, kept_page, render_cache
 from ..clock import user_today
 from ..htmx import is_htmx, is_partial, render, see_other
 from ..validation import ValidationError
@@ -83,14 +83,7 @@ def dashboard():
             chosen = context["range_panel"].range
             response.headers["HX-Push-Url"] = url_for("insights.dashboard", **chosen.as_args())
         return response
-    today = user_today(current_user)
-    key = (
-        "dashboard",
-        current_user.id,
-        current_user.revision,
-        today,
-        tuple(sorted(request.args.items(multi=True))),
-    )
+    key = ("dashboard", *journal_state())
     # The whole page is kept; its body too, for a session whose page is not kept yet.
     return kept_page(
         key,
