@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy import Engine, event
+from sqlalchemy import URL, Engine, event
 from sqlalchemy.orm import Session
 
 from .extensions import db
@@ -34,13 +34,19 @@ def init_db(app: Flask) -> None:
         engine = db.engine
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
-        if engine.url.database not in (None, "", ":memory:"):
+        path = sqlite_file(engine.url)
+        if path is not None:
             app.extensions["writer_queue"] = WriterQueue(
-                Path(engine.url.database)
-                .resolve()
-                .with_name(Path(engine.url.database).name + ".lock"),
+                path.with_name(path.name + ".lock"),
                 timeout=app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000,
             )
+
+
+def sqlite_file(url: URL) -> Path | None:
+    """The file of a SQLite database URL, absolute; None for another database or memory."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(url.database).resolve()
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

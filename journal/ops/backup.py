@@ -15,7 +15,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from ..db import utcnow
+from ..db import sqlite_file, utcnow
 from ..extensions import db
 from ..schema import script_directory
 
@@ -34,10 +34,8 @@ class BackupError(Exception):
 def sqlite_path(app: Flask) -> Path | None:
     """The file of the app's SQLite database; None for another database or an in-memory one."""
     with app.app_context():
-        url = db.engine.url  # a relative SQLite path is made absolute here (instance folder)
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
-        return None
-    return Path(url.database).resolve()
+        # A relative SQLite path is made absolute by the engine (in the instance folder).
+        return sqlite_file(db.engine.url)
 
 
 def stamp() -> str:

@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from ..config import normalize_database_url
+from ..db import sqlite_file
 from ..extensions import db
 from ..schema import SchemaError, current_revision, script_directory, upgrade_database
 
@@ -174,9 +175,7 @@ def _has_table(connection: Connection, name: str) -> bool:
 
 def _same_database(a: URL, b: URL) -> bool:
     if a.get_backend_name() == b.get_backend_name() == "sqlite":
-        return bool(a.database and b.database) and (
-            Path(a.database).resolve() == Path(b.database).resolve()
-        )
+        return sqlite_file(a) is not None and sqlite_file(a) == sqlite_file(b)
     return a.set(password=None) == b.set(password=None)
 
 
