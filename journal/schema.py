@@ -79,7 +79,7 @@ def upgrade_database(app: Flask) -> None:
 
         scripts = script_directory(app)
         revision = current_revision(app)
-        if revision is not None and not _known(scripts, revision):
+        if revision is not None and not known_revision(scripts, revision):
             raise SchemaError(
                 f"The database is at schema revision {revision}, which this version of "
                 "Roadbook does not know: it was written by a newer version. Upgrade Roadbook, "
@@ -95,7 +95,8 @@ def upgrade_database(app: Flask) -> None:
         db.engine.dispose()
 
 
-def _known(scripts, revision: str) -> bool:
+def known_revision(scripts, revision: str) -> bool:
+    """Whether ``revision`` is one of this version's migrations."""
     from alembic.util import CommandError
 
     try:

@@ -17,7 +17,7 @@ from flask import Flask
 
 from ..db import sqlite_file, utcnow
 from ..extensions import db
-from ..schema import script_directory
+from ..schema import known_revision, script_directory
 
 log = logging.getLogger(__name__)
 
@@ -167,9 +167,8 @@ def check_backup_file(app: Flask, path: Path, name: Path | None = None) -> str:
     if revision is None:
         raise BackupError(f"{name} is not a Roadbook database (it has no schema revision).")
     with app.app_context():
-        scripts = script_directory(app)
-        known = {script.revision for script in scripts.walk_revisions()}
-    if revision not in known:
+        known = known_revision(script_directory(app), revision)
+    if not known:
         raise BackupError(
             f"{name} was written by a newer version of Roadbook (schema revision {revision}). "
             "Upgrade Roadbook first. Nothing was changed."
