@@ -236,14 +236,6 @@ def databases(tmp_path_factory):
     databases.close()
 
 
-@pytest.fixture(scope="session")
-def migrated_database(databases):
-    """The migrated SQLite template file (SQLite runs only; use ``databases`` elsewhere)."""
-    if databases.backend != "sqlite":
-        pytest.skip("needs the SQLite template database")
-    return databases.template_file
-
-
 def pytest_collection_modifyitems(config, items):
     if not TEST_DATABASE_URL:
         return

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+import sqlite3
 from datetime import UTC, datetime
 
 # What htmx sends for a targeted swap (a fragment), and for a boosted or full request.
@@ -51,4 +53,27 @@ def set_timezone(app, username: str, zone: str) -> None:
 
     with app.app_context():
         get_user_by_name(username).timezone = zone
+        db.session.commit()
+
+
+def run_sql(path, *statements: str) -> None:
+    """Change a SQLite file directly, as a damaged or foreign database would be."""
+    with contextlib.closing(sqlite3.connect(path)) as connection, connection:
+        for statement in statements:
+            connection.execute(statement)
+
+
+def backdate_timer(app, minutes, username="alice"):
+    """Pretend the user's running timer began ``minutes`` (and a few seconds) ago."""
+    from datetime import timedelta
+
+    from journal.auth.services import get_user_by_name
+    from journal.daily.models import Timer
+    from journal.db import utcnow
+    from journal.extensions import db
+
+    with app.app_context():
+        user = get_user_by_name(username)
+        timer = db.session.get(Timer, user.id)
+        timer.started_at = utcnow() - timedelta(minutes=minutes, seconds=5)
         db.session.commit()

@@ -20,11 +20,7 @@ from journal.roadmap.services import stages_of
 from journal.schema import upgrade_database
 
 from .conftest import AuthActions, make_config
-from .helpers import csrf_token, text
-
-
-def live_path(app) -> Path:
-    return Path(app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///"))
+from .helpers import csrf_token, run_sql, text
 
 
 def write_entry(client, stage_id: int, note: str):
@@ -113,7 +109,7 @@ def test_restore_brings_back_the_backup_and_keeps_the_current_journal_aside(
     assert result.exit_code == 0, result.output
     assert "Replace the whole journal" in result.output
     assert live_notes(app) == {"kept"}
-    [aside] = live_path(app).parent.glob("journal.before-restore-*.sqlite3")
+    [aside] = sqlite_path(app).parent.glob("journal.before-restore-*.sqlite3")
     assert f"kept at {aside}" in result.output
     assert file_notes(aside) == {"kept", "after the backup"}
     # Still signed in (the session was in the backup), and the journal shows the backup.
@@ -166,18 +162,15 @@ def test_restore_refuses_a_damaged_file_and_changes_nothing(app, client, auth, r
         assert str(path) in result.output, kind
         assert "Nothing was changed" in result.output, kind
     assert live_notes(app) == {"precious"}
-    assert list(live_path(app).parent.glob("journal.before-restore-*")) == []
-    assert integrity_problems(live_path(app)) == []
+    assert list(sqlite_path(app).parent.glob("journal.before-restore-*")) == []
+    assert integrity_problems(sqlite_path(app)) == []
 
 
 @pytest.mark.sqlite_only("restore replaces a SQLite file")
 def test_restore_refuses_a_backup_from_a_newer_version(app, runner, tmp_path):
     backup = tmp_path / "future.sqlite3"
     assert runner.invoke(args=["backup", str(backup)]).exit_code == 0
-    connection = sqlite3.connect(backup)
-    connection.execute("UPDATE alembic_version SET version_num = 'ffff_future'")
-    connection.commit()
-    connection.close()
+    run_sql(backup, "UPDATE alembic_version SET version_num = 'ffff_future'")
     result = runner.invoke(args=["restore", "--yes", str(backup)])
     assert result.exit_code != 0
     assert "newer version of Roadbook" in result.output
@@ -186,10 +179,7 @@ def test_restore_refuses_a_backup_from_a_newer_version(app, runner, tmp_path):
 @pytest.mark.sqlite_only("restore replaces a SQLite file")
 def test_restore_refuses_a_database_that_is_not_a_journal(app, runner, tmp_path):
     other = tmp_path / "other.sqlite3"
-    connection = sqlite3.connect(other)
-    connection.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
-    connection.commit()
-    connection.close()
+    run_sql(other, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
     result = runner.invoke(args=["restore", "--yes", str(other)])
     assert result.exit_code != 0
     assert "not a Roadbook database" in result.output
@@ -298,11 +288,11 @@ def test_restore_while_requests_are_writing(app, auth, runner, tmp_path):
     assert result.exit_code == 0, result.output
     assert writers.errors == []
     assert set(writers.statuses) == {303}, "a write failed during the restore"
-    assert integrity_problems(live_path(app)) == []
+    assert integrity_problems(sqlite_path(app)) == []
     in_backup = file_notes(backup)
     final = live_notes(app)
     assert in_backup <= final  # everything in the backup is back
-    [aside] = live_path(app).parent.glob("journal.before-restore-*.sqlite3")
+    [aside] = sqlite_path(app).parent.glob("journal.before-restore-*.sqlite3")
     before_restore = file_notes(aside)
     assert in_backup < before_restore  # the journal had moved on since the backup
     for writer in range(3):

@@ -11,14 +11,13 @@ from journal.auth.services import get_user_by_name
 from journal.clock import user_today, week_bounds
 from journal.daily import services
 from journal.daily.models import EntryTemplate, Timer, WeeklyReview
-from journal.db import utcnow
 from journal.entries import services as entry_services
 from journal.entries.models import Entry
 from journal.entries.notes import drop_empty_sections
 from journal.extensions import db
 from journal.roadmap.services import stages_of
 
-from .helpers import HX, is_full_page, midday_zone, set_timezone, text
+from .helpers import HX, backdate_timer, is_full_page, midday_zone, set_timezone, text
 
 
 def stage_ids(app, username="alice"):
@@ -30,14 +29,6 @@ def running(app, username="alice"):
     with app.app_context():
         user = get_user_by_name(username)
         return db.session.scalar(select(Timer).where(Timer.user_id == user.id))
-
-
-def backdate_timer(app, minutes, username="alice"):
-    with app.app_context():
-        user = get_user_by_name(username)
-        timer = db.session.get(Timer, user.id)
-        timer.started_at = utcnow() - timedelta(minutes=minutes, seconds=5)
-        db.session.commit()
 
 
 # The study timer

@@ -19,15 +19,16 @@ import sqlalchemy as sa
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, select
+from sqlalchemy import select
 
 from journal import ROOT, create_app
 from journal.entries.models import Entry
 from journal.extensions import db
-from journal.ops.backup import file_revision
+from journal.ops.backup import file_revision, sqlite_path
 from journal.schema import current_revision, register_migrations, script_directory, upgrade_database
 
 from .conftest import make_config
+from .helpers import run_sql
 
 ROWS = 5
 MIGRATIONS = ROOT / "migrations"
@@ -149,7 +150,7 @@ def build_at(app, revision: str) -> dict[str, list[dict]]:
 
 
 def snapshots(app) -> list[Path]:
-    path = Path(sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database)
+    path = sqlite_path(app)
     return sorted(path.parent.glob(f"{path.stem}.pre-upgrade-*.sqlite3"))
 
 
@@ -281,10 +282,7 @@ def test_a_newer_database_is_refused_before_any_snapshot(tmp_path):
     url = f"sqlite:///{tmp_path / 'journal.sqlite3'}"
     app = migrated_app(tmp_path, url)
     upgrade_database(app)
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("UPDATE alembic_version SET version_num = 'ffff_future'")
-    engine.dispose()
+    run_sql(tmp_path / "journal.sqlite3", "UPDATE alembic_version SET version_num = 'ffff_future'")
     with pytest.raises(Exception, match="newer version"):
         upgrade_database(app)
     assert snapshots(app) == []

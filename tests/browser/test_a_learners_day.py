@@ -8,16 +8,12 @@ into a second account. No console errors, failed requests or CSP violations on t
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from journal.daily.models import Timer
-from journal.extensions import db
-
-from ..helpers import midday_zone, set_timezone
+from ..helpers import backdate_timer, midday_zone, set_timezone
 
 PASSWORD = "a long passphrase of hers"
 
@@ -37,13 +33,6 @@ def sign_in(page, url, username, password):
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(url + "/")
-
-
-def backdate_timer(app, minutes):
-    with app.app_context():
-        timer = db.session.scalar(db.select(Timer))
-        timer.started_at -= timedelta(minutes=minutes)
-        db.session.commit()
 
 
 @pytest.mark.live_config(SIGNUP="open")
@@ -70,7 +59,7 @@ def test_a_learners_whole_day(page, live_server, tmp_path):
     # Wait for the running timer itself: the stage's name is also an option of the picker.
     expect(page.locator("#timer").get_by_role("button", name="Stop and log it")).to_be_visible()
     expect(page.locator("#timer .timer-status")).to_contain_text("Web frameworks")
-    backdate_timer(live_server.app, 50)
+    backdate_timer(live_server.app, 50, "maya")
     page.reload()
     page.evaluate("window.__noReload = true")
     page.get_by_role("button", name="Stop and log it").click()

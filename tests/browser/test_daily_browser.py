@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from ..helpers import midday_zone, set_timezone
+from ..helpers import backdate_timer, midday_zone, set_timezone
 
 
 def test_timer_survives_a_reload_and_stop_fills_the_form(signed_in, live_server):
@@ -22,15 +22,7 @@ def test_timer_survives_a_reload_and_stop_fills_the_form(signed_in, live_server)
     page.reload()
     expect(page.locator("#timer")).to_have_class(re.compile("is-running"))
     # Pretend the session began 42 minutes ago, as the server sees it.
-    with live_server.app.app_context():
-        from datetime import timedelta
-
-        from journal.daily.models import Timer
-        from journal.extensions import db
-
-        timer_row = db.session.scalar(db.select(Timer))
-        timer_row.started_at -= timedelta(minutes=42)
-        db.session.commit()
+    backdate_timer(live_server.app, 42)
     page.reload()
     expect(page.locator("[data-timer-started]")).to_have_text("42 min")
     page.evaluate("window.__noReload = true")
