@@ -12,7 +12,7 @@ from werkzeug.serving import make_server
 from journal import create_app
 from journal.extensions import db
 
-from ..conftest import AuthActions, make_config
+from ..conftest import PASSWORD, AuthActions, make_config
 
 CHROMIUM = os.environ.get("JOURNAL_CHROMIUM", "/usr/bin/chromium")
 LAUNCH_ARGS = [
@@ -121,9 +121,14 @@ def pytest_runtest_makereport(item, call):
 def signed_in(page, live_server):
     """A page signed in as alice through the real login form."""
     AuthActions(live_server.app, live_server.app.test_client()).create("alice")
-    page.goto(live_server.url + "/login")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("a long test passphrase")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(live_server.url + "/")
+    sign_in(page, live_server.url)
     return page
+
+
+def sign_in(page, url: str, username: str = "alice", password: str = PASSWORD) -> None:
+    """Log in through the real form and land on Today."""
+    page.goto(url + "/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(url + "/")

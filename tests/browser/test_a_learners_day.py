@@ -14,6 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from ..helpers import backdate_timer, midday_zone, set_timezone
+from .conftest import sign_in
 
 PASSWORD = "a long passphrase of hers"
 
@@ -25,14 +26,6 @@ def settle(page):
 
 def nav(page, name):
     page.get_by_role("navigation", name="Main").get_by_role("link", name=name).click()
-
-
-def sign_in(page, url, username, password):
-    page.goto(url + "/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(url + "/")
 
 
 @pytest.mark.live_config(SIGNUP="open")
@@ -190,7 +183,7 @@ def test_screenshots_of_the_main_pages(browser, live_server, scheme):
             viewport={"width": viewport[0], "height": viewport[1]}, color_scheme=scheme
         )
         page = context.new_page()
-        sign_in(page, live_server.url, "alice", "a long test passphrase")
+        sign_in(page, live_server.url)
         if size == "phone" and scheme == "light":
             for duration, notes in (("1h30", "Generators and `yield`. #python"), ("40m", "HTTP")):
                 page.locator("#quick-add-duration").fill(duration)

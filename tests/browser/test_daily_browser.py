@@ -7,6 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from ..helpers import backdate_timer, midday_zone, set_timezone
+from .conftest import sign_in
 
 
 def test_timer_survives_a_reload_and_stop_fills_the_form(signed_in, live_server):
@@ -126,11 +127,7 @@ def test_pages_fit_a_phone(browser, live_server):
     AuthActions(live_server.app, live_server.app.test_client()).create("alice")
     context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)
     page = context.new_page()
-    page.goto(live_server.url + "/login")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("a long test passphrase")
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(live_server.url + "/")
+    sign_in(page, live_server.url)
     # The longest tag allowed, and a long unbroken word, must not widen the page.
     page.locator("#quick-add-duration").fill("20m")
     page.locator("#quick-add-notes").fill("#" + "a" * 50 + " " + "b" * 80)

@@ -6,6 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
+from .conftest import sign_in
 from .test_journal_browser import mark_page, quick_add, still_same_page
 
 
@@ -120,10 +121,7 @@ def test_the_range_chooser_works_without_javascript(browser, live_server):
     AuthActions(live_server.app, live_server.app.test_client()).create("alice")
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(live_server.url + "/login")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("a long test passphrase")
-    page.get_by_role("button", name="Log in").click()
+    sign_in(page, live_server.url)
     page.goto(live_server.url + "/dashboard")
     page.get_by_role("button", name="All time").click()
     expect(page).to_have_url(re.compile(r"range=all"))
@@ -192,11 +190,7 @@ def test_insight_pages_fit_a_phone_in_light_and_dark(browser, live_server):
     for scheme in ("light", "dark"):
         context = browser.new_context(viewport={"width": 375, "height": 740}, color_scheme=scheme)
         page = context.new_page()
-        page.goto(live_server.url + "/login")
-        page.get_by_label("Username").fill("alice")
-        page.get_by_label("Password").fill("a long test passphrase")
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(live_server.url + "/")
+        sign_in(page, live_server.url)
         for path in ("/", "/dashboard", "/roadmap", "/settings", "/dashboard/calendar"):
             page.goto(live_server.url + path)
             width = page.evaluate("document.documentElement.scrollWidth")

@@ -7,6 +7,8 @@ from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
+from .conftest import sign_in
+
 
 def mark_page(page):
     """Put a marker on the window: it survives htmx swaps but not a page load."""
@@ -196,10 +198,7 @@ def test_the_journal_works_without_javascript(browser, live_server):
     AuthActions(live_server.app, live_server.app.test_client()).create("alice")
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
-    page.goto(live_server.url + "/login")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("a long test passphrase")
-    page.get_by_role("button", name="Log in").click()
+    sign_in(page, live_server.url)
     form = page.locator("#quick-add")
     form.get_by_label("Duration").fill("50m")
     form.get_by_label("Notes").fill("No scripts needed")
