@@ -7,7 +7,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 # wrk reports its latency distribution through this Lua hook, as JSON on stderr.
@@ -60,6 +60,10 @@ class Result:
     @property
     def rps(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
+
+    def as_dict(self) -> dict:
+        """Every figure, throughput included, for the JSON written after a run."""
+        return asdict(self) | {"rps": self.rps}
 
 
 def wrk_path() -> str:

@@ -86,7 +86,7 @@ def bare_app(work: Path, database: Path, seconds: int) -> dict:
     """The ceiling: "hello" from a bare Flask app, served with the same settings."""
     with Server(work, app="bench.bare_app:app", database=database, recycle=False) as bare:
         result = load.run("bare app", bare.url + "/", seconds=seconds, pids=bare.worker_pids())
-    return vars(result) | {"rps": result.rps}
+    return result.as_dict()
 
 
 def timed(command: list[str], env: dict, runs: int = 3) -> float:
@@ -134,7 +134,7 @@ def main() -> int:
         heavy = Browser(server.url, dataset.HEAVY, dataset.PASSWORD)
         writer = Browser(server.url, dataset.WRITER, dataset.PASSWORD)
         for result in measure_pages(server, heavy, writer, args.seconds):
-            figures[result.name] = vars(result) | {"rps": result.rps}
+            figures[result.name] = result.as_dict()
         download = []
         for _ in range(3):
             began = time.perf_counter()
@@ -157,7 +157,7 @@ def main() -> int:
                 headers=heavy.headers(),
                 pids=server.worker_pids(),
             )
-            figures[f"{name}, uncached"] = vars(result) | {"rps": result.rps}
+            figures[f"{name}, uncached"] = result.as_dict()
         # Search with nothing kept: every request runs its query over ten years of notes.
         hx = {"HX-Request": "true", "HX-Request-Type": "partial"}
         result = load.run(
@@ -168,7 +168,7 @@ def main() -> int:
             script=load.search_script("/journal", SEARCH_WORDS),
             pids=server.worker_pids(),
         )
-        figures["search"] = vars(result) | {"rps": result.rps}
+        figures["search"] = result.as_dict()
 
     # The aggregates themselves, not a kept rendering: the render cache is off here.
     print("Dashboard with 10 and with 1,000 users …", flush=True)
@@ -185,7 +185,7 @@ def main() -> int:
                 connections=1,
                 threads=1,
             )
-            scaling[label] = vars(result) | {"rps": result.rps}
+            scaling[label] = result.as_dict()
     figures["dashboard scaling"] = scaling | {
         "ratio": scaling["1000 users"]["p50_ms"] / scaling["10 users"]["p50_ms"]
     }

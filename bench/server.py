@@ -23,6 +23,35 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def wait_until_up(url: str, log: Path, seconds: float = 60) -> None:
+    """Wait until ``url`` answers 200; say where the server's log is if it never does."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"gunicorn did not answer; see {log}")
+
+
+def worker_pids(master: int) -> list[int]:
+    """The worker processes of a gunicorn master."""
+    children = Path(f"/proc/{master}/task/{master}/children")
+    if children.exists():
+        return [int(pid) for pid in children.read_text().split()]
+    pids = []  # a kernel without the children file: look at every process's parent
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == master:
+            pids.append(int(stat.parent.name))
+    return pids
+
+
 class Server:
     """gunicorn with the project's gunicorn.conf.py (2 workers, 4 threads each)."""
 
@@ -66,16 +95,7 @@ class Server:
                 stderr=log,
             )
         probe = "/healthz" if self.app == "wsgi:app" else "/"
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(self.url + probe, timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.05)
-        else:
-            raise RuntimeError(f"gunicorn did not answer; see {self.log}")
+        wait_until_up(self.url + probe, self.log)
         self.startup_seconds = time.perf_counter() - began
         # Both workers up before measuring.
         while len(self.worker_pids()) < 2:
@@ -88,8 +108,7 @@ class Server:
             self.process.wait(timeout=30)
 
     def worker_pids(self) -> list[int]:
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+        return worker_pids(self.process.pid)
 
     def rss_mb(self) -> dict:
         def rss(pid: int) -> float:

@@ -2,8 +2,8 @@
 
 Runs by hand, not in ``make test``:
 
-    .venv/bin/python bench/stress.py                 # 50 clients, 30 s, 4 workers
-    .venv/bin/python bench/stress.py --clients 10 --seconds 5 --kill-every 1
+    .venv/bin/python -m bench.stress                 # 50 clients, 30 s, 4 workers
+    .venv/bin/python -m bench.stress --clients 10 --seconds 5 --kill-every 1
 
 What it does:
 1. Builds a fresh SQLite database in a temporary folder and one account per client.
@@ -32,7 +32,6 @@ import random
 import re
 import shutil
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -44,6 +43,8 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode
+
+from .server import free_port, wait_until_up, worker_pids
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "stress test passphrase"
@@ -233,12 +234,6 @@ class Client:
 # The server
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def prepare_database(env: dict, clients: int) -> None:
     """Migrate the fresh database and create the accounts, in a separate process."""
     script = (
@@ -266,32 +261,12 @@ def start_gunicorn(env: dict, port: int, workers: int, log: Path) -> subprocess.
         "wsgi:app",
     ]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, env=env)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return process
-        except OSError:
-            time.sleep(0.2)
-    process.kill()
-    raise RuntimeError("gunicorn did not start; see " + str(log))
-
-
-def worker_pids(master: int) -> list[int]:
-    children = Path(f"/proc/{master}/task/{master}/children")
-    if children.exists():
-        return [int(pid) for pid in children.read_text().split()]
-    pids = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == master:
-            pids.append(int(stat.parent.name))
-    return pids
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/healthz", log)
+    except RuntimeError:
+        process.kill()
+        raise
+    return process
 
 
 def killer(master: int, every: float, stop: threading.Event, kills: list) -> None:
