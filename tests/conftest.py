@@ -313,15 +313,19 @@ class AuthActions:
         self._app = app
         self._client = client
 
-    def create(self, username="alice", password=PASSWORD, timezone="UTC"):
+    def create(self, username="alice", password=PASSWORD, timezone="UTC", is_owner=False):
         from journal.auth.services import create_user, get_user_by_name
 
         with self._app.app_context():
-            user = get_user_by_name(username) or create_user(username, password, timezone=timezone)
+            user = get_user_by_name(username) or create_user(
+                username, password, timezone=timezone, is_owner=is_owner
+            )
             return user.id
 
-    def login(self, username="alice", password=PASSWORD, remember=False, timezone="UTC"):
-        self.create(username, password, timezone)
+    def login(
+        self, username="alice", password=PASSWORD, remember=False, timezone="UTC", is_owner=False
+    ):
+        self.create(username, password, timezone, is_owner)
         data = {"username": username, "password": password}
         if remember:
             data["remember"] = "1"

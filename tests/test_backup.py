@@ -19,7 +19,7 @@ from journal.ops.backup import backup_database, integrity_problems, sqlite_path
 from journal.roadmap.services import stages_of
 from journal.schema import upgrade_database
 
-from .conftest import AuthActions, make_config
+from .conftest import PASSWORD, AuthActions, make_config
 from .helpers import csrf_token, run_sql, text
 
 
@@ -315,13 +315,7 @@ def numbers_of(notes: set[str], writer: int) -> list[int]:
 
 
 def test_the_owner_downloads_a_backup_from_the_settings_page(app, client, auth):
-    auth.login("owner")
-    with app.app_context():
-        owner = get_user_by_name("owner")
-        from journal.db import write_transaction
-
-        with write_transaction():
-            db.session.merge(owner).is_owner = True
+    auth.login("owner", is_owner=True)
     add_entries_for = stage_id(app, "owner")
     assert write_entry(client, add_entries_for, "in the download").status_code == 303
     page = text(client.get("/settings"))
@@ -358,14 +352,9 @@ def test_only_the_owner_sees_or_gets_a_backup(app, client, auth):
 def test_the_backup_download_needs_a_post_with_the_csrf_token(make_app):
     app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()
-    AuthActions(app, client).create("owner")
-    with app.app_context():
-        from journal.db import write_transaction
-
-        with write_transaction():
-            db.session.merge(get_user_by_name("owner")).is_owner = True
+    AuthActions(app, client).create("owner", is_owner=True)
     token = csrf_token(client.get("/login"))
-    login = {"username": "owner", "password": "a long test passphrase", "csrf_token": token}
+    login = {"username": "owner", "password": PASSWORD, "csrf_token": token}
     assert client.post("/login", data=login).status_code == 303
     assert client.get("/settings/backup").status_code == 405
     assert client.post("/settings/backup").status_code == 400  # no token
