@@ -23,8 +23,8 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_until_up(url: str, log: Path, seconds: float = 60) -> None:
-    """Wait until ``url`` answers 200; say where the server's log is if it never does."""
+def wait_until_up(url: str, seconds: float = 60, log: Path | None = None) -> None:
+    """Wait until ``url`` answers 200; if it never does, fail with the end of the log."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
@@ -33,7 +33,8 @@ def wait_until_up(url: str, log: Path, seconds: float = 60) -> None:
                     return
         except OSError:
             time.sleep(0.05)
-    raise RuntimeError(f"gunicorn did not answer; see {log}")
+    detail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
+    raise RuntimeError(f"{url} did not answer within {seconds} s (log: {log})\n{detail}")
 
 
 def worker_pids(master: int) -> list[int]:
@@ -95,7 +96,7 @@ class Server:
                 stderr=log,
             )
         probe = "/healthz" if self.app == "wsgi:app" else "/"
-        wait_until_up(self.url + probe, self.log)
+        wait_until_up(self.url + probe, log=self.log)
         self.startup_seconds = time.perf_counter() - began
         # Both workers up before measuring.
         while len(self.worker_pids()) < 2:

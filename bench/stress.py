@@ -262,7 +262,7 @@ def start_gunicorn(env: dict, port: int, workers: int, log: Path) -> subprocess.
     ]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     try:
-        wait_until_up(f"http://127.0.0.1:{port}/healthz", log)
+        wait_until_up(f"http://127.0.0.1:{port}/healthz", log=log)
     except RuntimeError:
         process.kill()
         raise

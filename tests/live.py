@@ -7,19 +7,13 @@ import http.cookiejar
 import os
 import re
 import signal
-import socket
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from bench.server import free_port, wait_until_up  # noqa: F401  (shared with the tests)
 
 
 @dataclass
@@ -71,19 +65,6 @@ class Browser:
         found = re.search(r'name="csrf_token" value="([^"]+)"', self.get(path).text)
         assert found, f"no CSRF token on {path}"
         return found.group(1)
-
-
-def wait_until_up(url: str, seconds: float, log: Path | None = None) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    detail = log.read_text()[-3000:] if log and log.exists() else ""
-    raise AssertionError(f"{url} did not answer within {seconds} s\n{detail}")
 
 
 def parent_of(pid: int) -> int:
