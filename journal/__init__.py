@@ -46,6 +46,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_cookies(app)
 
     from . import models, revisions  # noqa: F401  (models registered; revisions tracked)
+    from .api.settings import bp as api_tokens_bp
+    from .api.views import bp as api_bp
     from .auth.cli import cli as accounts_cli
     from .auth.views import bp as auth_bp
     from .core.views import bp as core_bp
@@ -70,6 +72,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         daily_bp,
         transfer_bp,
         transfer_cli,
+        api_bp,
+        api_tokens_bp,
     ):
         app.register_blueprint(blueprint)
     init_ops(app)

@@ -1,11 +1,13 @@
 """Every model, imported in one place for the app, Alembic and the tests."""
 
+from .api.models import ApiToken
 from .auth.models import FailedLogin, LoginSession, User
 from .daily.models import EntryTemplate, Timer, WeeklyReview
 from .entries.models import Entry, EntryTag, entry_topics
 from .roadmap.models import Stage, Topic
 
 __all__ = [
+    "ApiToken",
     "Entry",
     "EntryTag",
     "EntryTemplate",

@@ -13,8 +13,13 @@ from sqlalchemy import func, select
 from journal.extensions import db
 
 # Bookkeeping that reading a page may update: when a session was last seen (and so when
-# an idle session expires).
-BOOKKEEPING = {("login_sessions", "last_seen_at"), ("login_sessions", "expires_at")}
+# an idle session expires); when an API token was last used, and its rate limit's state.
+BOOKKEEPING = {
+    ("login_sessions", "last_seen_at"),
+    ("login_sessions", "expires_at"),
+    ("api_tokens", "last_used_at"),
+    ("api_tokens", "rate_until_ms"),
+}
 
 
 def snapshot(app, *, ignore=BOOKKEEPING) -> dict[str, Counter]:

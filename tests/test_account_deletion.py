@@ -37,7 +37,7 @@ def first_stage_and_topic(app, username):
 
 def fill_journal(app, client, username):
     """Everything a user can own: entries with tags and topics, stages, topics, a deleted
-    entry, a running timer, an entry template and a weekly review."""
+    entry, a running timer, an entry template, a weekly review and an API token."""
     stage_id, topic_id = first_stage_and_topic(app, username)
     for number in range(3):
         response = client.post(
@@ -58,6 +58,7 @@ def fill_journal(app, client, username):
     client.post("/settings/template", data={"enabled": "1", "text": "### What I did\n"})
     client.post("/review/2026-01-05", data={"notes": f"{username}'s week"})
     client.post(f"/roadmap/stages/{stage_id}/archive")
+    client.post("/settings/tokens", data={"name": "laptop", "scope": "write", "expires": ""})
     with app.app_context():
         user_id = get_user_by_name(username).id
         entry_id = db.session.scalar(select(Entry.id).where(Entry.user_id == user_id).limit(1))

@@ -7,6 +7,8 @@ import re
 import pytest
 from sqlalchemy import select
 
+from journal.api import tokens
+from journal.api.models import ApiToken
 from journal.auth.services import get_user_by_name
 from journal.entries.models import Entry
 from journal.extensions import db
@@ -14,7 +16,23 @@ from journal.roadmap.models import Stage, Topic
 
 from .helpers import HX
 
-ID_ARGUMENTS = {"entry_id": Entry, "stage_id": Stage, "topic_id": Topic}
+ID_ARGUMENTS = {"entry_id": Entry, "stage_id": Stage, "topic_id": Topic, "token_id": ApiToken}
+
+
+def bearer(app, username: str) -> dict[str, str]:
+    """A read-and-write API token of ``username``, as the header that carries it."""
+    with app.app_context():
+        made = tokens.create_token(
+            get_user_by_name(username), tokens.TokenInput("laptop", "write", None)
+        )
+    return {"Authorization": f"Bearer {made.secret}"}
+
+
+def request_as(client, rule, method: str, url: str, headers: dict, token: dict):
+    """A page's route with the browser's session; an API route with the user's token."""
+    if rule.endpoint.startswith("api."):
+        return client.open(url, method=method, headers=token, json={"duration": "1h"})
+    return client.open(url, method=method, headers=headers, data={"direction": "up"})
 
 
 def routes_with_ids(app):
@@ -40,6 +58,10 @@ def snapshot(app):
         alice = get_user_by_name("alice").id
         return [
             sorted(
+                (row.id, row.name, row.scope)
+                for row in db.session.scalars(select(ApiToken).where(ApiToken.user_id == alice))
+            ),
+            sorted(
                 (row.id, row.name, row.color, row.position, row.archived_at)
                 for row in db.session.scalars(select(Stage).where(Stage.user_id == alice))
             ),
@@ -61,15 +83,17 @@ def test_another_users_ids_answer_404_everywhere(app, auth, headers):
     auth_alice.login("alice")
     stage_id = alices_ids(app)["stage_id"]
     client.post("/entries", data={"date": "2026-01-01", "duration": "1h", "stage": stage_id})
+    bearer(app, "alice")
     ids = alices_ids(app)
     before = snapshot(app)
 
     bob = app.test_client()
     type(auth)(app, bob).login("bob")
+    bobs_token = bearer(app, "bob")
     checked = 0
     for rule, method in routes_with_ids(app):
         url = rule.build({name: ids[name] for name in rule.arguments})[1]
-        response = bob.open(url, method=method, headers=headers, data={"direction": "up"})
+        response = request_as(bob, rule, method, url, headers, bobs_token)
         assert response.status_code == 404, f"{method} {url} answered {response.status_code}"
         checked += 1
     assert checked >= 15
@@ -81,11 +105,13 @@ def test_alice_can_reach_her_own_ids(app, client, auth):
     auth.login("alice")
     stage_id = alices_ids(app)["stage_id"]
     client.post("/entries", data={"date": "2026-01-01", "duration": "1h", "stage": stage_id})
+    token = bearer(app, "alice")
     ids = alices_ids(app)
     for rule, method in routes_with_ids(app):
         if method == "GET":
             url = rule.build({name: ids[name] for name in rule.arguments})[1]
-            assert client.get(url).status_code == 200, url
+            response = request_as(client, rule, method, url, {}, token)
+            assert response.status_code == 200, url
 
 
 def test_another_users_stage_and_topics_cannot_be_used_in_an_entry(app, client, auth):

@@ -8,6 +8,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from journal.api import tokens
+from journal.api.models import ApiToken
 from journal.auth.services import get_user_by_name
 from journal.entries.models import Entry
 from journal.extensions import db
@@ -28,10 +30,19 @@ def url_values(app, username="alice") -> dict[str, object]:
             name: db.session.scalar(select(model.id).where(model.user_id == user.id).limit(1))
             for name, model in (("entry_id", Entry), ("stage_id", Stage), ("topic_id", Topic))
         }
+        values["token_id"] = db.session.scalar(
+            select(ApiToken.id).where(ApiToken.user_id == user.id).limit(1)
+        )
     values["filename"] = "css/app.css"
     values["name"] = "week"  # a dashboard panel
     values["week"] = "2026-01-05"  # a weekly review
     return values
+
+
+def give_a_token(app, username="alice") -> str:
+    with app.app_context():
+        data = tokens.TokenInput("laptop", "write", None)
+        return tokens.create_token(get_user_by_name(username), data).secret
 
 
 def build(rule, values) -> str:
@@ -43,6 +54,7 @@ def build(rule, values) -> str:
 def alice_with_a_journal(app):
     client = app.test_client()
     AuthActions(app, client).login("alice", remember=True)
+    give_a_token(app)
     stage = url_values(app)["stage_id"]
     for number in range(2):
         client.post(
@@ -84,8 +96,13 @@ def test_the_walk_would_notice_a_change(app):
     assert set(differences(before, snapshot(app))) == {"entries", "users"}
 
 
-def post_routes(app):
-    rules = [r for r in app.url_map.iter_rules() if r.methods & STATE_CHANGING]
+def post_routes(app, *, api: bool = False):
+    """Routes that change state: the pages' (``api=False``) or the JSON API's."""
+    rules = [
+        r
+        for r in app.url_map.iter_rules()
+        if r.methods & STATE_CHANGING and r.endpoint.startswith("api.") == api
+    ]
     # Logging out ends the session (and its CSRF token): walk it last.
     return sorted(rules, key=lambda rule: rule.endpoint == "auth.logout")
 
@@ -94,6 +111,7 @@ def test_no_state_change_without_the_csrf_token(make_app):
     app = make_app(WTF_CSRF_ENABLED=True, SIGNUP="open")
     client = app.test_client()
     AuthActions(app, client).create()
+    give_a_token(app)
     token = csrf_token(client.get("/login"))
     assert (
         client.post(
@@ -127,6 +145,20 @@ def test_no_state_change_without_the_csrf_token(make_app):
                     assert "Form expired" in text(response)
             walked += 1
     assert walked >= 15
+    # The JSON API takes no CSRF token because it reads no cookie: the signed-in browser's
+    # session alone is refused there, whatever else the request carries.
+    walked = 0
+    for rule in post_routes(app, api=True):
+        url = build(rule, values)
+        for method in sorted(rule.methods & STATE_CHANGING):
+            for headers in ({}, HX, {"X-CSRFToken": token}):
+                response = client.open(
+                    url, method=method, json={"duration": "1h", "stage": stage}, headers=headers
+                )
+                assert response.status_code == 401, f"{method} {url} {headers}"
+                assert response.mimetype == "application/problem+json"
+            walked += 1
+    assert walked >= 6
     assert differences(before, snapshot(app)) == {}
     assert client.get("/").status_code == 200  # still signed in: not even logout went through
 

@@ -44,7 +44,10 @@ def all_revisions(folder: Path = MIGRATIONS) -> list[str]:
 
 # Columns a CHECK constraint limits to a few values: a new one makes the fill fail with an
 # IntegrityError until it is listed here.
-CHECKED_VALUES = {("topics", "state"): ["learning", "done", "skipped", None]}
+CHECKED_VALUES = {
+    ("topics", "state"): ["learning", "done", "skipped", None],
+    ("api_tokens", "scope"): ["read", "write"],
+}
 
 
 def value_for(table: sa.Table, column: sa.Column, index: int, inserted: dict):

@@ -97,7 +97,7 @@ def change_password(user: User, current: str, new: str, confirm: str) -> None:
         session.execute(
             delete(LoginSession).where(
                 LoginSession.user_id == user.id,
-                LoginSession.token_hash != _digest(user.session_token or ""),
+                LoginSession.token_hash != token_digest(user.session_token or ""),
             )
         )
 
@@ -157,7 +157,7 @@ def start_session(user: User, *, remember: bool) -> str:
     with write_transaction() as session:
         session.add(
             LoginSession(
-                token_hash=_digest(token),
+                token_hash=token_digest(token),
                 user_id=user.id,
                 remember=remember,
                 created_at=now,
@@ -179,7 +179,7 @@ _SESSION_WITH_USER = (
 
 def user_for_token(token: str) -> User | None:
     """The user of a live session, or None when the session ended, expired or sat idle."""
-    row = db.session.scalar(_SESSION_WITH_USER, {"digest": _digest(token)})
+    row = db.session.scalar(_SESSION_WITH_USER, {"digest": token_digest(token)})
     if row is None:
         return None
     now = utcnow()
@@ -201,10 +201,11 @@ def end_session(token: str | None) -> None:
     if not token:
         return
     with write_transaction() as session:
-        session.execute(delete(LoginSession).where(LoginSession.token_hash == _digest(token)))
+        session.execute(delete(LoginSession).where(LoginSession.token_hash == token_digest(token)))
 
 
-def _digest(token: str) -> str:
+def token_digest(token: str) -> str:
+    """How a random token is stored: SHA-256 suffices for 256 random bits (no guessing)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 

@@ -19,6 +19,7 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
+from ..api.tokens import revoke_all
 from ..entries.services import purge_deleted
 from ..extensions import login_manager
 from ..htmx import is_htmx, local_path, see_other
@@ -58,6 +59,8 @@ def _first_visit():
         return None
     if request.endpoint in ("auth.setup", "static", "core.healthz", "core.manifest"):
         return None
+    if request.blueprint == "api":
+        return None  # no account yet means no token: the API answers 401 itself
     if services.user_count() == 0:
         return redirect(url_for("auth.setup"))
     current_app.config["_HAS_USERS"] = True
@@ -213,7 +216,11 @@ def password():
         except Throttled as error:
             errors, status = error.errors, 429
         else:
-            flash("Password changed. Other devices have been signed out.", "success")
+            message = "Password changed. Other devices have been signed out."
+            if form.get("revoke_tokens"):
+                revoked = revoke_all(current_user)
+                message += f" {revoked} API token{'s' if revoked != 1 else ''} revoked."
+            flash(message, "success")
             return see_other(url_for("auth.settings"))
     return render_template("auth/password.html", errors=errors), status
 

@@ -8,7 +8,9 @@ from flask import Blueprint, current_app, render_template, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import InternalServerError
 
+from ..api.problems import http_problem, is_api_request
 from ..extensions import db
 from ..htmx import is_partial
 
@@ -73,6 +75,8 @@ def error_page(status: int, title: str, message: str):
 
 
 def _http_error(error):
+    if is_api_request():  # an address under /api/ that no route takes, or a wrong method
+        return http_problem(error)
     title, message = ERRORS.get(error.code, (error.name, error.description))
     return error_page(error.code, title, message)
 
@@ -85,8 +89,10 @@ def _csrf_error(_error):
     )
 
 
-def _server_error(_error):
+def _server_error(error):
     db.session.rollback()
+    if is_api_request():
+        return http_problem(InternalServerError())
     return error_page(500, *ERRORS[500])
 
 

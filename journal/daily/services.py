@@ -11,7 +11,7 @@ from sqlalchemy import delete, select
 
 from ..clock import user_zone
 from ..db import utcnow, write_transaction
-from ..entries.duration import MAX_MINUTES
+from ..entries.duration import MAX_MINUTES, format_duration
 from ..entries.models import Entry
 from ..entries.services import ENTRY_LOAD, live_entries
 from ..extensions import db
@@ -67,6 +67,13 @@ class StoppedTimer:
     minutes: int
     capped: bool
     started_on: date  # the user's local day the session began: the entry's date
+
+    @property
+    def message(self) -> str:
+        text = f"Timer stopped after {format_duration(self.minutes)}."
+        if self.capped:
+            text += " It ran over 24 hours, so the duration is capped: check it before saving."
+        return text
 
 
 def stop_timer(user) -> StoppedTimer:

@@ -17,7 +17,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from ..clock import user_today, week_bounds
-from ..entries.duration import duration_input, format_duration
+from ..entries.duration import duration_input
 from ..entries.forms import new_entry_form
 from ..entries.queries import stage_choices
 from ..entries.services import EARLIEST_DATE
@@ -91,9 +91,7 @@ def stop():
             return see_other(url_for("entries.today"))
         return render_template("daily/_timer.html", errors=error.errors, **timer_context()), 422
     duration = duration_input(stopped.minutes)
-    message = f"Timer stopped after {format_duration(stopped.minutes)}."
-    if stopped.capped:
-        message += " It ran over 24 hours, so the duration is capped: check it before saving."
+    message = stopped.message
     if not is_htmx():
         flash(message + " Save the entry to keep it.", "success")
         return see_other(

@@ -26,6 +26,11 @@ def entries_between(user, first: date, last: date) -> list[Entry]:
     return list(db.session.scalars(query.options(*ENTRY_LOAD).order_by(*NEWEST_FIRST)))
 
 
+def today_entries(user, today: date) -> list[Entry]:
+    """What the day's list shows: today's entries, and those dated tomorrow (allowed ahead)."""
+    return entries_between(user, today, today + timedelta(days=1))
+
+
 @dataclass(frozen=True)
 class WeekSummary:
     first: date
@@ -143,7 +148,7 @@ def journal_page(user, filters: JournalFilters, *, cursor: str | None, limit: in
     conditions = _conditions(user, filters)
     query = select(Entry).where(*conditions)
     if cursor:
-        after = _parse_cursor(cursor)
+        after = parse_cursor(cursor)
         if after is None:
             # A cursor no page of ours made: nothing follows it (never page one again).
             return JournalPage([], None, 0, 0)
@@ -187,7 +192,8 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _parse_cursor(cursor: str) -> tuple[date, int] | None:
+def parse_cursor(cursor: str) -> tuple[date, int] | None:
+    """The place a ``next_cursor`` of journal_page points at, or None for anything else."""
     day, _, entry_id = cursor.partition(".")
     try:
         day_value = date.fromisoformat(day)

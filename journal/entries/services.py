@@ -161,20 +161,23 @@ def create_entry(user, data: EntryInput, idempotency_key: str | None = None) -> 
         # serialized, as on PostgreSQL): the unique key kept one; answer with it.
         if key is None:
             raise
-        existing = db.session.scalar(
-            select(Entry).where(Entry.user_id == user.id, Entry.idempotency_key == key)
-        )
+        existing = entry_with_key(user, key)
         if existing is None:
             raise
         return existing, False
 
 
+def entry_with_key(user, key: str) -> Entry | None:
+    """The entry a create with this idempotency key saved, deleted or not."""
+    return db.session.scalar(
+        select(Entry).where(Entry.user_id == user.id, Entry.idempotency_key == key)
+    )
+
+
 def _create(user, data: EntryInput, key: str | None, notes_html: str) -> tuple[Entry, bool]:
     with write_transaction() as session:
         if key:
-            existing = session.scalar(
-                select(Entry).where(Entry.user_id == user.id, Entry.idempotency_key == key)
-            )
+            existing = entry_with_key(user, key)
             if existing is not None:
                 # The same form sent again: answer with what the first send saved, back
                 # in place if it was deleted meanwhile, so "saved" is always true.

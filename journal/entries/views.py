@@ -49,7 +49,7 @@ def _today_context(**extra):
 
 
 def _today_entries(today):
-    return queries.entries_between(current_user, today, today + timedelta(days=1))
+    return queries.today_entries(current_user, today)
 
 
 def _recent_entries(today):

@@ -70,6 +70,46 @@ def get_stage(user, stage_id: int) -> Stage | None:
     return db.session.scalar(select(Stage).where(Stage.id == stage_id, Stage.user_id == user.id))
 
 
+def match_stage(user, text: str, *, archived: bool = False) -> Stage:
+    """The stage ``text`` names, case aside: its whole name, else the one stage whose name,
+    or a word in it, starts with ``text`` ("sql" finds "Databases and SQL"). Archived
+    stages are matched only by their whole name unless ``archived``.
+
+    Raises ValidationError on "stage" for a name that matches none, or several.
+    """
+    wanted = " ".join(text.split()).casefold()
+    shown = " ".join(text.split())[:STAGE_NAME_MAX]
+    if not wanted:
+        raise ValidationError.one("stage", "Stage is required: name one of your stages.")
+    stages = list(
+        db.session.scalars(
+            select(Stage).where(Stage.user_id == user.id).order_by(Stage.position, Stage.id)
+        )
+    )
+    names = {stage.id: " ".join(stage.name.split()).casefold() for stage in stages}
+    exact = [stage for stage in stages if names[stage.id] == wanted]
+    if exact:
+        return exact[0]
+    candidates = [stage for stage in stages if archived or not stage.archived]
+    for starts in (
+        lambda name: name.startswith(wanted),
+        lambda name: any(word.startswith(wanted) for word in _WORD_RE.split(name) if word),
+    ):
+        found = [stage for stage in candidates if starts(names[stage.id])]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            listed = ", ".join(f"“{stage.name}”" for stage in found[:5])
+            raise ValidationError.one(
+                "stage", f"Stage “{shown}” could be {listed}: type more of the name."
+            )
+    listed = ", ".join(f"“{stage.name}”" for stage in candidates[:10])
+    raise ValidationError.one("stage", f"Stage “{shown}” matches none of your stages: {listed}.")
+
+
+_WORD_RE = re.compile(r"[^\w]+")
+
+
 def get_topic(user, topic_id: int) -> Topic | None:
     return db.session.scalar(select(Topic).where(Topic.id == topic_id, Topic.user_id == user.id))
 

@@ -1,0 +1,177 @@
+"""Personal access tokens, without a request: create, list, revoke, look up, rate-limit."""
+
+from __future__ import annotations
+
+import math
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, timedelta
+
+from flask import current_app
+from sqlalchemy import case, delete, func, select, update
+from sqlalchemy.orm import joinedload
+
+from ..auth.services import token_digest
+from ..db import utcnow, write_transaction
+from ..extensions import db
+from ..validation import ValidationError, clean_text
+from .models import SCOPES, ApiToken
+
+# Tokens start with this, so that a leaked one is recognisable (and searchable) as ours.
+TOKEN_START = "rb_"
+TOKEN_BYTES = 32  # 256 random bits
+SHOWN_CHARACTERS = 6  # after TOKEN_START: enough to tell a handful apart
+# A token is at most this long; a longer Authorization header is not looked up at all.
+TOKEN_MAX = 100
+MAX_TOKENS = 10
+NAME_MAX = 60
+# Choices of the form, in days; "" never expires.
+EXPIRIES = {"30": "30 days", "90": "90 days", "365": "a year", "": "never"}
+# When a token was last used is written at most this often.
+LAST_USED_EVERY = timedelta(minutes=1)
+SETTINGS = {
+    # Requests a token may make per minute, and how many of them may come at once.
+    "API_RATE_PER_MINUTE": 120,
+    "API_RATE_BURST": 60,
+}
+
+
+@dataclass(frozen=True)
+class TokenInput:
+    name: str
+    scope: str
+    days: int | None
+
+
+@dataclass(frozen=True)
+class NewToken:
+    token: ApiToken
+    secret: str  # shown once, never stored
+
+
+def parse_token_form(form: Mapping[str, str]) -> TokenInput:
+    """Read the new-token form, or raise ValidationError naming each bad field."""
+    errors: dict[str, str] = {}
+    name = " ".join(clean_text(form.get("name")).split())
+    if not name:
+        errors["name"] = "Name is required: say where the token is used, such as “laptop”."
+    elif len(name) > NAME_MAX:
+        errors["name"] = f"Name must be at most {NAME_MAX} characters."
+    scope = clean_text(form.get("scope"))
+    if scope not in SCOPES:
+        errors["scope"] = "Access must be read, or read and write."
+    expiry = clean_text(form.get("expires"))
+    if expiry not in EXPIRIES:
+        errors["expires"] = "Expiry: choose one from the list."
+    if errors:
+        raise ValidationError(errors)
+    return TokenInput(name, scope, int(expiry) if expiry else None)
+
+
+def create_token(user, data: TokenInput) -> NewToken:
+    """Make a token for ``user``; its secret is returned once, and only its hash kept."""
+    secret = TOKEN_START + secrets.token_urlsafe(TOKEN_BYTES)
+    now = utcnow()
+    with write_transaction() as session:
+        count = session.scalar(select(func.count(ApiToken.id)).where(ApiToken.user_id == user.id))
+        if count >= MAX_TOKENS:
+            # Counted under the write lock: two forms sent at once cannot pass the limit.
+            raise ValidationError.one(
+                "name", f"You have {MAX_TOKENS} tokens, the most allowed: revoke one first."
+            )
+        token = ApiToken(
+            user_id=user.id,
+            name=data.name,
+            token_hash=token_digest(secret),
+            prefix=shown_part(secret),
+            scope=data.scope,
+            created_at=now,
+            expires_at=now + timedelta(days=data.days) if data.days else None,
+        )
+        session.add(token)
+    return NewToken(token, secret)
+
+
+def shown_part(secret: str) -> str:
+    """The first characters of a token: how lists and messages tell it apart."""
+    return secret[: len(TOKEN_START) + SHOWN_CHARACTERS]
+
+
+def tokens_of(user) -> list[ApiToken]:
+    query = select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
+    return list(db.session.scalars(query))
+
+
+def token_count(user) -> int:
+    return db.session.scalar(select(func.count(ApiToken.id)).where(ApiToken.user_id == user.id))
+
+
+def get_token(user, token_id: int) -> ApiToken | None:
+    return db.session.scalar(
+        select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)
+    )
+
+
+def revoke_token(token: ApiToken) -> None:
+    """The token stops working at once: its row, and so its hash, is gone."""
+    with write_transaction() as session:
+        session.execute(delete(ApiToken).where(ApiToken.id == token.id))
+
+
+def revoke_all(user) -> int:
+    """Revoke every token of ``user``; return how many there were."""
+    with write_transaction() as session:
+        result = session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
+    return result.rowcount
+
+
+# Every API request runs this one query: built once, with the token's user joined in.
+_TOKEN_WITH_USER = select(ApiToken).options(joinedload(ApiToken.user))
+
+
+def find_token(secret: str) -> ApiToken | None:
+    """The token whose secret this is (expired or not), or None."""
+    if not secret.startswith(TOKEN_START) or len(secret) > TOKEN_MAX:
+        return None
+    return db.session.scalar(_TOKEN_WITH_USER.where(ApiToken.token_hash == token_digest(secret)))
+
+
+def _setting(name: str) -> int:
+    return int(current_app.config.get(name, SETTINGS[name]))
+
+
+def spend(token: ApiToken) -> int | None:
+    """Count one request of ``token``: None when allowed, else the seconds to wait.
+
+    A generic cell rate algorithm in one conditional UPDATE, so every worker shares the
+    count and two requests at once cannot both take the last place. Each request moves
+    the token's ``rate_until_ms`` on by one interval (from now, if it lies in the past);
+    a request that would move it further than the burst ahead of now is refused.
+    """
+    now = utcnow()
+    now_ms = int(now.replace(tzinfo=UTC).timestamp() * 1000)
+    interval = 60_000 // max(1, _setting("API_RATE_PER_MINUTE"))
+    burst = interval * max(1, _setting("API_RATE_BURST"))
+    start = case((ApiToken.rate_until_ms > now_ms, ApiToken.rate_until_ms), else_=now_ms)
+    stale = now - LAST_USED_EVERY
+    with write_transaction() as session:
+        result = session.execute(
+            update(ApiToken)
+            .where(ApiToken.id == token.id, start + interval - burst <= now_ms)
+            .values(
+                rate_until_ms=start + interval,
+                last_used_at=case(
+                    (ApiToken.last_used_at.is_(None), now),
+                    (ApiToken.last_used_at < stale, now),
+                    else_=ApiToken.last_used_at,
+                ),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount:
+            return None
+        until = session.scalar(select(ApiToken.rate_until_ms).where(ApiToken.id == token.id))
+    if until is None:
+        return None  # revoked meanwhile: the next request is refused as unknown
+    return max(1, math.ceil((until + interval - burst - now_ms) / 1000))
