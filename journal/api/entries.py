@@ -7,6 +7,7 @@ messages; the JSON body is turned into the form's fields first.
 from __future__ import annotations
 
 from flask import abort, url_for
+from flask.views import MethodView
 from spectree import Response
 
 from ..clock import user_today
@@ -91,52 +92,53 @@ def create_entry(json: schemas.EntryCreate, headers: schemas.CreateHeaders):
                 {"Idempotency-Key": "Idempotency-Key was already used for a different entry."}
             )
     entry, created = services.create_entry(user, data, key)
-    answer = {"Location": url_for("api.get_entry", entry_id=entry.id)}
+    answer = {"Location": url_for("api.entry", entry_id=entry.id)}
     if not created:
         answer["Idempotent-Replayed"] = "true"
     return present.entry(_entry_or_404(entry.id)), 201 if created else 200, answer
 
 
-@bp.get("/entries/<int:entry_id>")
-@endpoint("getEntry", resp=ONE_ENTRY, tags=TAGS)
-def get_entry(entry_id: int):
-    """One entry."""
-    return present.entry(_entry_or_404(entry_id))
+class EntryResource(MethodView):
+    """One entry. A single route for its methods: an id out of range is a 404 for each."""
+
+    @endpoint("getEntry", resp=ONE_ENTRY, tags=TAGS)
+    def get(self, entry_id: int):
+        """One entry."""
+        return present.entry(_entry_or_404(entry_id))
+
+    @endpoint("updateEntry", resp=ONE_ENTRY, tags=TAGS)
+    def patch(self, entry_id: int, json: schemas.EntryUpdate):
+        """Change the fields sent; the rest stay as they are."""
+        user = caller().user
+        entry = _entry_or_404(entry_id)
+        sent = {name: getattr(json, name) for name in json.model_fields_set}
+        form = {
+            "date": entry.study_date.isoformat(),
+            "duration": duration_input(entry.minutes),
+            "stage": entry.stage_id,
+            "topics": [topic.id for topic in entry.topics],
+            "notes": entry.notes,
+            "link": entry.link or "",
+        }
+        if "stage" in sent and sent["stage"] is not None and "topics" not in sent:
+            form["topics"] = []  # the old stage's topics cannot stay with a new stage
+        for name, value in sent.items():
+            if value is None and name != "link":
+                continue  # null leaves a field as it is; only a link can be taken away
+            form[name] = str(value) if name == "duration" else value
+        form["link"] = form["link"] or ""
+        services.update_entry(entry, _parse(user, form, entry=entry))
+        return present.entry(_entry_or_404(entry_id))
+
+    @endpoint("deleteEntry", resp=ONE_ENTRY, tags=TAGS)
+    def delete(self, entry_id: int):
+        """Delete an entry; restore it within the undo window (restorable_until)."""
+        entry = _entry_or_404(entry_id)
+        services.delete_entry(entry)
+        return present.entry(entry, undo_seconds=services.undo_seconds())
 
 
-@bp.patch("/entries/<int:entry_id>")
-@endpoint("updateEntry", resp=ONE_ENTRY, tags=TAGS)
-def update_entry(entry_id: int, json: schemas.EntryUpdate):
-    """Change the fields sent; the rest stay as they are."""
-    user = caller().user
-    entry = _entry_or_404(entry_id)
-    sent = {name: getattr(json, name) for name in json.model_fields_set}
-    form = {
-        "date": entry.study_date.isoformat(),
-        "duration": duration_input(entry.minutes),
-        "stage": entry.stage_id,
-        "topics": [topic.id for topic in entry.topics],
-        "notes": entry.notes,
-        "link": entry.link or "",
-    }
-    if "stage" in sent and sent["stage"] is not None and "topics" not in sent:
-        form["topics"] = []  # the old stage's topics cannot stay with a new stage
-    for name, value in sent.items():
-        if value is None and name != "link":
-            continue  # null leaves a field as it is; only a link can be taken away
-        form[name] = str(value) if name == "duration" else value
-    form["link"] = form["link"] or ""
-    services.update_entry(entry, _parse(user, form, entry=entry))
-    return present.entry(_entry_or_404(entry_id))
-
-
-@bp.delete("/entries/<int:entry_id>")
-@endpoint("deleteEntry", resp=ONE_ENTRY, tags=TAGS)
-def delete_entry(entry_id: int):
-    """Delete an entry; restore it within the undo window (restorable_until)."""
-    entry = _entry_or_404(entry_id)
-    services.delete_entry(entry)
-    return present.entry(entry, undo_seconds=services.undo_seconds())
+bp.add_url_rule("/entries/<int:entry_id>", view_func=EntryResource.as_view("entry"))
 
 
 @bp.post("/entries/<int:entry_id>/restore")

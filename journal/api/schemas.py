@@ -18,8 +18,9 @@ from ..entries.queries import SEARCH_MAX
 from ..entries.services import IDEMPOTENCY_KEY_RE, LINK_MAX
 from ..roadmap.services import STAGE_NAME_MAX
 
+DATE_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
 DateText = Annotated[
-    str, Field(max_length=10, json_schema_extra={"format": "date"}, examples=["2026-03-14"])
+    str, Field(pattern=DATE_PATTERN, json_schema_extra={"format": "date"}, examples=["2026-03-14"])
 ]
 StageChoice = Annotated[
     StrictInt | Annotated[str, Field(min_length=1, max_length=STAGE_NAME_MAX)],
@@ -105,8 +106,10 @@ class StageQuery(Input):
 
 
 class SummaryQuery(Input):
-    range: Literal["week", "month", "12-weeks", "year", "all", "custom"] = Field(
-        "12-weeks", description="“custom” takes from and to."
+    range: Literal["week", "month", "12-weeks", "year", "all", "custom"] | None = Field(
+        None,
+        description="“custom” takes from and to, and is the range when they are sent; "
+        "else 12-weeks, as on the dashboard.",
     )
     date_from: DateText | None = Field(None, alias="from")
     date_to: DateText | None = Field(None, alias="to")

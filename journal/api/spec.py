@@ -16,8 +16,9 @@ from pydantic import ValidationError as PydanticError
 from spectree import SecurityScheme, SpecTree
 from spectree.models import SecuritySchemeData
 
+from ..entries.services import IDEMPOTENCY_KEY_RE
 from .problems import MEDIA_TYPE, Problem
-from .schemas import ProblemOut
+from .schemas import DATE_PATTERN, ProblemOut
 
 SCHEME = "bearerToken"
 DESCRIPTION = """\
@@ -75,7 +76,11 @@ MESSAGES = {
     "extra_forbidden": "{label} is not a field this request takes.",
     "string_too_long": "{label} must be at most {max_length} characters.",
     "too_long": "{label} may hold at most {max_length} items.",
-    "string_pattern_mismatch": "{label} must be 8 to 64 letters, digits, - or _.",
+}
+# A value of the wrong form, by the pattern it missed.
+PATTERNS = {
+    DATE_PATTERN: "{label} must be a date such as 2026-03-14.",
+    IDEMPOTENCY_KEY_RE.pattern: "{label} must be 8 to 64 letters, digits, - or _.",
 }
 
 
@@ -84,11 +89,13 @@ def field_errors(error: PydanticError) -> dict[str, str]:
     errors: dict[str, str] = {}
     for item in error.errors(include_url=False):
         location = item.get("loc") or ()
-        field = str(location[0]) if location else "body"
+        field = str(location[0])[:100] if location else "body"
         if field in errors:
             continue
         label = field[:1].upper() + field[1:]
         template = MESSAGES.get(item.get("type", ""))
+        if item.get("type") == "string_pattern_mismatch":
+            template = PATTERNS.get((item.get("ctx") or {}).get("pattern"))
         try:
             errors[field] = template.format(label=label, **(item.get("ctx") or {}))
         except (AttributeError, KeyError):  # no template, or one this error cannot fill
@@ -101,7 +108,11 @@ COMMON = {
     "401": "No token, or one that is not valid or has expired.",
     "429": "Too many requests with this token, or too many failed tokens from here.",
 }
-WRITES = {"403": "The token may only read."}
+WRITES = {
+    "400": "The body is not valid JSON.",
+    "403": "The token may only read.",
+    "415": "The body is not JSON.",
+}
 WITH_ID = {"404": "No such item of yours (another user's ids are 404 too)."}
 HEADERS = {
     "401": {"WWW-Authenticate": "The Bearer challenge, with the error."},

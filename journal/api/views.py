@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, request
 from spectree import Response
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from ..clock import user_today
 from ..daily.services import elapsed_minutes, running_timer
@@ -52,8 +52,12 @@ def _check_body() -> None:
         return
     if not request.is_json:
         raise Problem(415, "Send the body as JSON, with “Content-Type: application/json”.")
-    if request.get_json(silent=True) is None:
-        raise Problem(400, "The body is not valid JSON.", errors={"body": "Not valid JSON."})
+    try:
+        request.get_json()
+    except BadRequest:
+        raise Problem(
+            400, "The body is not valid JSON.", errors={"body": "Not valid JSON."}
+        ) from None
 
 
 @bp.errorhandler(Problem)
@@ -130,8 +134,11 @@ def summary(query: schemas.SummaryQuery):
     the streak and the roadmap's pace."""
     user = caller().user
     day = user_today(user)
-    args = {"range": query.range, "from": query.date_from or "", "to": query.date_to or ""}
-    chosen = parse_range(args, day, user.week_start)
+    dates = {"from": query.date_from or "", "to": query.date_to or ""}
+    key = query.range or ("custom" if any(dates.values()) else "12-weeks")
+    if key != "custom" and any(dates.values()):
+        raise Problem.invalid({"range": "Range: from and to go with range=custom only."})
+    chosen = parse_range({"range": key, **dates}, day, user.week_start)
     if chosen.errors:
         raise Problem.invalid(chosen.errors)
     return present.summary(
