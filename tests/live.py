@@ -7,13 +7,32 @@ import http.cookiejar
 import os
 import re
 import signal
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from werkzeug.serving import make_server
+
 from bench.server import free_port, wait_until_up  # noqa: F401  (shared with the tests)
+
+
+class LiveServer:
+    """An app served on loopback from a thread of the test process (on ``port``, or any)."""
+
+    def __init__(self, app, port: int = 0):
+        self.app = app
+        self._server = make_server("127.0.0.1", port, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def stop(self):
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
 
 
 @dataclass
