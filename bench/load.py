@@ -97,15 +97,15 @@ def run(
         _wrk(name, url, seconds=warmup, **options)
     runs: list[Result] = []
     while len(runs) < 4 and sum(run.balanced is not False for run in runs) < 2:
-        before = _cpu_ticks(pids)
+        before = cpu_ticks(pids)
         result = _wrk(name, url, seconds=seconds, **options)
-        result.balanced = _balanced(before, _cpu_ticks(pids)) if pids else None
+        result.balanced = _balanced(before, cpu_ticks(pids)) if pids else None
         runs.append(result)
     fair = [run for run in runs if run.balanced is not False]
     return max(fair or runs, key=lambda result: result.rps)
 
 
-def _cpu_ticks(pids: list[int] | None) -> list[int]:
+def cpu_ticks(pids: list[int] | None) -> list[int]:
     """CPU time (user + system, in clock ticks) each process has used so far."""
     ticks = []
     for pid in pids or []:

@@ -6,8 +6,7 @@ often and whether or not an earlier send got through, saves it once.
 
 from __future__ import annotations
 
-import secrets
-from dataclasses import dataclass, field
+import os
 from datetime import UTC, datetime
 
 from . import store
@@ -18,7 +17,7 @@ STOPPERS = (401, 403, 429)
 
 
 def new_key() -> str:
-    return secrets.token_hex(16)
+    return os.urandom(16).hex()
 
 
 def queue_entry(key: str, body: dict) -> int:
@@ -32,11 +31,11 @@ def queue_entry(key: str, body: dict) -> int:
     return len(queue)
 
 
-@dataclass
 class Report:
-    sent: int = 0
-    left: int = 0  # still waiting: the journal went out of reach again
-    rejected: list[tuple[int, dict]] = field(default_factory=list)  # (number, entry)
+    def __init__(self):
+        self.sent = 0
+        self.left = 0  # still waiting: the journal went out of reach again
+        self.rejected: list[tuple[int, dict]] = []  # (number in the queue, entry)
 
 
 def flush(api: Api, *, retry_rejected: bool) -> Report:

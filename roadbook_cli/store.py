@@ -12,7 +12,6 @@ import contextlib
 import json
 import os
 from collections.abc import Iterator
-from pathlib import Path
 
 try:
     import fcntl
@@ -24,23 +23,26 @@ class StoreError(Exception):
     pass
 
 
-def _home_dir(variable: str, default: str) -> Path:
+def _home_dir(variable: str, default: str) -> str:
     value = os.environ.get(variable, "")
-    base = Path(value) if value and os.path.isabs(value) else Path.home() / default
-    return base / "roadbook"
+    base = (
+        value if value and os.path.isabs(value) else os.path.join(os.path.expanduser("~"), default)
+    )
+    return os.path.join(base, "roadbook")
 
 
-def config_dir() -> Path:
+def config_dir() -> str:
     return _home_dir("XDG_CONFIG_HOME", ".config")
 
 
-def state_dir() -> Path:
-    return _home_dir("XDG_STATE_HOME", ".local/state")
+def state_dir() -> str:
+    return _home_dir("XDG_STATE_HOME", os.path.join(".local", "state"))
 
 
-def read_json(path: Path, default):
+def read_json(path: str, default):
     try:
-        text = path.read_text(encoding="utf-8")
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
     except FileNotFoundError:
         return default
     except OSError as error:
@@ -51,11 +53,12 @@ def read_json(path: Path, default):
         raise StoreError(f"{path} is damaged (not JSON): remove it, or fix it by hand.") from None
 
 
-def write_json(path: Path, value) -> None:
+def write_json(path: str, value) -> None:
     """Replace ``path`` with ``value``, readable and writable by its owner only."""
+    folder, name = os.path.split(path)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        os.makedirs(folder, mode=0o700, exist_ok=True)
+        temporary = os.path.join(folder, f".{name}.{os.getpid()}")
         descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             json.dump(value, handle, indent=2, ensure_ascii=False)
@@ -66,19 +69,22 @@ def write_json(path: Path, value) -> None:
         raise StoreError(f"Cannot write {path}: {error.strerror}.") from None
 
 
+def config_path() -> str:
+    return os.path.join(config_dir(), "config.json")
+
+
 def load_config() -> dict:
-    config = read_json(config_dir() / "config.json", {})
+    config = read_json(config_path(), {})
     return config if isinstance(config, dict) else {}
 
 
-def save_config(config: dict) -> Path:
-    path = config_dir() / "config.json"
-    write_json(path, config)
-    return path
+def save_config(config: dict) -> str:
+    write_json(config_path(), config)
+    return config_path()
 
 
-def queue_path() -> Path:
-    return state_dir() / "queue.json"
+def queue_path() -> str:
+    return os.path.join(state_dir(), "queue.json")
 
 
 def load_queue() -> list[dict]:
@@ -87,7 +93,7 @@ def load_queue() -> list[dict]:
 
 
 def save_queue(queue: list[dict]) -> None:
-    if queue or queue_path().exists():
+    if queue or os.path.exists(queue_path()):
         write_json(queue_path(), queue)
 
 
@@ -98,8 +104,8 @@ def queue_lock() -> Iterator[None]:
         yield
         return
     try:
-        state_dir().mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle = open(state_dir() / "queue.lock", "a")  # noqa: SIM115  (held until the end)
+        os.makedirs(state_dir(), mode=0o700, exist_ok=True)
+        handle = open(os.path.join(state_dir(), "queue.lock"), "a")  # noqa: SIM115  (held till the end)
     except OSError as error:
         raise StoreError(f"Cannot open the queue's lock: {error.strerror}.") from None
     with handle:
