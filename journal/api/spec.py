@@ -25,8 +25,8 @@ DESCRIPTION = """\
 Your journal, for scripts and the `roadbook` terminal client. Every request carries a
 personal access token (Settings → API tokens) as `Authorization: Bearer <token>`; cookies
 are never read. Errors are `application/problem+json` (RFC 9457), with `errors` naming
-each field at fault. Each token may send 120 requests a minute (60 at once); past that,
-`429` with `Retry-After`.
+each field at fault. Each token may send 120 requests a minute (60 at once) unless the
+server is set otherwise; past that, `429` with `Retry-After`.
 """
 
 

@@ -89,7 +89,7 @@ def _csrf_error(_error):
     )
 
 
-def _server_error(error):
+def _server_error(_error):
     db.session.rollback()
     if is_api_request():
         return http_problem(InternalServerError())
