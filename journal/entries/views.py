@@ -24,6 +24,7 @@ from ..events import ENTRIES_CHANGED
 from ..htmx import is_htmx, is_partial, local_path, render, see_other, trigger
 from ..validation import ValidationError
 from . import queries, services
+from .duration import preview_duration
 from .forms import edit_entry_form, new_entry_form, safe_form_id, submitted_form
 
 bp = Blueprint("entries", __name__)
@@ -141,6 +142,17 @@ def new():
     if is_partial():
         form.values["stage"] = str(stage or "")
     return render("entries/new.html", "entries/_topic_picker.html", form=form)
+
+
+@bp.get("/entries/duration")
+def duration_preview():
+    """What a duration typed in the entry form means, shown beside the field as you type."""
+    form_id = safe_form_id(request.args.get("form_id"), "entry-form")
+    preview = preview_duration(request.args.get("duration", "")[:100])
+    return render_template("entries/_duration_preview.html", p=f"{form_id}-", preview=preview)
+
+
+bp.add_app_template_filter(preview_duration, "duration_preview")
 
 
 @bp.post("/entries")
