@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import (
     Blueprint,
@@ -15,9 +16,10 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
 
 from ..cache import forms_key, journal_state, kept_page, render_cache
-from ..clock import user_today
+from ..clock import user_today, user_zone
 from ..daily.services import on_this_day
 from ..daily.views import timer_context
 from ..events import ENTRIES_CHANGED
@@ -103,7 +105,7 @@ def journal():
         page = queries.journal_page(
             current_user, filters, cursor=cursor, limit=current_app.config["PAGE_SIZE"]
         )
-        return render_template(fragment, filters=filters, page=page)
+        return render_template(fragment, filters=filters, page=page, more=bool(cursor))
 
     key = (fragment, *journal_state())
     if is_partial():
@@ -153,6 +155,15 @@ def duration_preview():
 
 
 bp.add_app_template_filter(preview_duration, "duration_preview")
+bp.add_app_template_filter(queries.group_by_day, "by_day")
+
+
+@bp.app_template_filter("entry_time")
+def entry_time(entry) -> str:
+    """The time of day an entry was logged (``18:30``), when it was logged on its own day."""
+    zone = user_zone(current_user)
+    logged = entry.created_at.replace(tzinfo=UTC).astimezone(zone)
+    return f"{logged:%H:%M}" if logged.date() == entry.study_date else ""
 
 
 @bp.post("/entries")
@@ -232,19 +243,38 @@ def update(entry_id: int):
         form.htmx = is_htmx()
         template = "entries/_entry_form.html" if is_htmx() else "entries/edit.html"
         return render_template(template, form=form), 422
+    was_on = entry.study_date
     services.update_entry(entry, data)
     if not is_htmx():
         flash("Entry updated.", "success")
         return see_other(url_for("entries.show", entry_id=entry.id))
-    return _changed_row(entry_id, "Entry updated.")
+    return _changed_row(entry_id, "Entry updated.", was_on)
 
 
-def _changed_row(entry_id: int, announcement: str):
+def _changed_row(entry_id: int, announcement: str, *days):
     entry = _entry_or_404(entry_id)
     html = render_template(
-        "entries/_entry_announced.html", entry=entry, announcement=announcement, focus_entry=True
+        "entries/_entry_announced.html",
+        entry=entry,
+        announcement=announcement,
+        focus_entry=True,
+        **_totals_around(entry.study_date, *days),
     )
     return trigger(current_app.make_response(html), ENTRIES_CHANGED)
+
+
+def _totals_around(*days) -> dict:
+    """The totals a list shows around a changed entry: its days' and, on the Journal, the
+    summary line, counted with the filters of the page the request came from."""
+    page = urlsplit(request.headers.get("HX-Current-URL", ""))
+    on_journal = page.path == url_for("entries.journal")
+    filters = queries.parse_filters(MultiDict(parse_qsl(page.query)) if on_journal else {})
+    totals = queries.day_totals(current_user, filters, days)
+    return {
+        "day_totals": [(day, totals.get(day, 0)) for day in sorted(set(days))],
+        "journal_totals": queries.journal_totals(current_user, filters) if on_journal else None,
+        "filters": filters,
+    }
 
 
 @bp.post("/entries/<int:entry_id>/delete")
@@ -255,7 +285,9 @@ def delete(entry_id: int):
     if not is_htmx():
         flash(str(entry.id), "undo")
         return see_other(_back_to(url_for("entries.journal")))
-    html = render_template("entries/_entry_deleted.html", entry=entry)
+    html = render_template(
+        "entries/_entry_deleted.html", entry=entry, **_totals_around(entry.study_date)
+    )
     return trigger(current_app.make_response(html), ENTRIES_CHANGED)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from ..entry_fixtures import log
@@ -57,4 +58,67 @@ def test_edit_after_typing_a_tag_opens_the_form_at_the_first_click(signed_in, li
         "Window functions #sql"
     )
     assert sent == []
+    assert page.problems.errors == []
+
+
+def test_days_are_grouped_with_their_totals_and_every_total_follows_delete_and_undo(
+    signed_in, live_server
+):
+    page = signed_in
+    app = live_server.app
+    log(app, 1, 60, "Yesterday's reading")
+    log(app, 0, 60, "Morning: indexes")
+    evening = log(app, 0, 60, "Evening: query plans")
+    page.goto(live_server.url + "/journal")
+    days = page.locator("#journal-list .day")
+    expect(days).to_have_count(2)
+    expect(days.nth(0).locator(".day-head")).to_have_text(re.compile(r"^\s*Today\s+2 h\s*$"))
+    expect(days.nth(1).locator(".day-head")).to_have_text(re.compile(r"^\s*Yesterday\s+1 h\s*$"))
+    expect(days.nth(0).locator("article.entry")).to_have_count(2)
+    summary = page.locator("#journal-summary")
+    expect(summary).to_have_text("3 entries · 3 h")
+    row = page.locator(f"#entry-{evening}")
+    row.get_by_role("button", name=re.compile("^Delete")).click()
+    expect(row.get_by_role("button", name="Undo")).to_be_visible()
+    expect(summary).to_have_text("2 entries · 2 h")
+    expect(days.nth(0).locator(".day-total")).to_have_text("1 h")
+    expect(days.nth(1).locator(".day-total")).to_have_text("1 h")
+    row.get_by_role("button", name="Undo").click()
+    expect(row).to_contain_text("Evening: query plans")
+    expect(summary).to_have_text("3 entries · 3 h")
+    expect(days.nth(0).locator(".day-total")).to_have_text("2 h")
+    # An edit moves the totals too, with the filters of the page.
+    page.goto(live_server.url + "/journal?q=evening")
+    expect(summary).to_have_text("1 entry · 1 h matching the filters")
+    row.get_by_role("link", name=re.compile("^Edit")).click()
+    row.get_by_label("Duration").fill("2h")
+    row.get_by_role("button", name="Save changes").click()
+    expect(row).to_contain_text("2 h")
+    expect(summary).to_have_text("1 entry · 2 h matching the filters")
+    expect(page.locator(".day-total").first).to_have_text("2 h")
+    assert page.problems.errors == []
+
+
+@pytest.mark.live_config(PAGE_SIZE=2)
+def test_load_more_puts_focus_on_the_first_new_entry(signed_in, live_server):
+    page = signed_in
+    app = live_server.app
+    ids = [log(app, days_ago, 30, f"Session {days_ago}") for days_ago in (4, 3, 3, 2, 1)]
+    page.set_viewport_size({"width": 1100, "height": 500})
+    page.goto(live_server.url + "/journal")
+    expect(page.locator("#journal-list article.entry")).to_have_count(2)
+    page.get_by_role("link", name="Load more").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#journal-list article.entry")).to_have_count(4)
+    # The first entry of the new page has the focus, in view: not the top of the page.
+    expect(page.locator(f"#entry-{ids[2]} a.entry-date")).to_be_focused()
+    assert page.evaluate("window.scrollY") > 0
+    # Its day began on the page before: no second heading, one total for the whole day.
+    expect(page.locator("#journal-list .day-head")).to_have_count(3)
+    expect(page.locator(f"#entry-{ids[2]}").locator("xpath=../..")).to_have_attribute(
+        "aria-labelledby", re.compile(r"^day-\d{4}-\d{2}-\d{2}$")
+    )
+    page.get_by_role("link", name="Load more").click()
+    expect(page.locator("#journal-list article.entry")).to_have_count(5)
+    expect(page.locator(f"#entry-{ids[0]} a.entry-date")).to_be_focused()
     assert page.problems.errors == []
