@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import timedelta
 from urllib.parse import parse_qsl, urlsplit
 
 from flask import (
@@ -19,7 +19,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from ..cache import forms_key, journal_state, kept_page, render_cache
-from ..clock import user_today, user_zone
+from ..clock import user_moment, user_today
 from ..daily.services import on_this_day
 from ..daily.views import timer_context
 from ..events import ENTRIES_CHANGED
@@ -161,8 +161,7 @@ bp.add_app_template_filter(queries.group_by_day, "by_day")
 @bp.app_template_filter("entry_time")
 def entry_time(entry) -> str:
     """The time of day an entry was logged (``18:30``), when it was logged on its own day."""
-    zone = user_zone(current_user)
-    logged = entry.created_at.replace(tzinfo=UTC).astimezone(zone)
+    logged = user_moment(current_user, entry.created_at)
     return f"{logged:%H:%M}" if logged.date() == entry.study_date else ""
 
 

@@ -26,20 +26,28 @@
     showRequestError.timer = setTimeout(function () { box.hidden = true; }, 8000);
   }
 
-  // The study timer's start lives on the server; here it only ticks on screen.
-  function formatElapsed(ms) {
-    var minutes = Math.max(0, Math.floor(ms / 60000));
-    var hours = Math.floor(minutes / 60);
-    var rest = minutes % 60;
-    if (!minutes) return "less than a minute";
-    if (!hours) return rest + " min";
-    return rest ? hours + " h " + rest + " min" : hours + " h";
+  // The study timer's start lives on the server, and the page says how long it had run when
+  // it was drawn; the clock goes on from there (the device's own clock may be set wrong).
+  function two(number) {
+    return (number < 10 ? "0" : "") + number;
+  }
+
+  function formatClock(totalSeconds) {
+    var seconds = Math.max(0, Math.floor(totalSeconds));
+    var hours = Math.floor(seconds / 3600);
+    var minutes = Math.floor(seconds / 60) % 60;
+    var clock = two(minutes) + ":" + two(seconds % 60);
+    return hours ? hours + ":" + clock : clock;
   }
 
   function tickTimers() {
-    document.querySelectorAll("[data-timer-started]").forEach(function (element) {
-      var started = Date.parse(element.getAttribute("data-timer-started"));
-      if (!isNaN(started)) element.textContent = formatElapsed(Date.now() - started);
+    document.querySelectorAll("[data-timer-elapsed]").forEach(function (element) {
+      if (element.timerBase === undefined) {
+        var elapsed = Number(element.getAttribute("data-timer-elapsed"));
+        if (isNaN(elapsed)) return;
+        element.timerBase = performance.now() - elapsed * 1000;
+      }
+      element.textContent = formatClock((performance.now() - element.timerBase) / 1000);
     });
   }
 
@@ -126,7 +134,7 @@
       box.checked = shortcutsOn();
     });
     tickTimers();
-    setInterval(tickTimers, 15000);
+    setInterval(tickTimers, 1000);
     if (window.location.hash === "#search") {
       var search = document.getElementById("filter-q");
       if (search) search.focus();
