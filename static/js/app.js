@@ -207,3 +207,52 @@
   });
 })();
 // ==== end of Insights ==============================================================
+
+// ==== Daily loop: the entry form ====================================================
+// The Notes box grows with its text where the browser cannot size it by CSS alone
+// (field-sizing); tabbing into a box that still holds the reflection prompts puts the
+// cursor where the first answer goes; Ctrl/Cmd+Enter saves the form; Escape cancels an
+// inline edit. Without this the form works the same, only with less comfort.
+(function () {
+  "use strict";
+
+  var SIZES_ITSELF = window.CSS && CSS.supports && CSS.supports("field-sizing", "content");
+
+  function grow(box) {
+    if (SIZES_ITSELF || !box.matches(".entry-form textarea")) return;
+    if (box.scrollHeight > box.clientHeight) {
+      box.style.height = box.scrollHeight + 2 + "px";
+    }
+  }
+
+  document.addEventListener("input", function (event) {
+    grow(event.target);
+  });
+
+  // Only while the prompts are untouched: once you have written, the cursor is yours.
+  document.addEventListener("focusin", function (event) {
+    var box = event.target;
+    if (!box.matches || !box.matches("textarea[data-prompts]")) return;
+    if (box.value !== box.defaultValue || box.selectionStart !== box.selectionEnd) return;
+    var first = /^#{1,6}[ \t].*\n/m.exec(box.value);
+    if (!first) return;
+    var at = first.index + first[0].length;
+    box.setSelectionRange(at, at);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var form = event.target.closest && event.target.closest("form.entry-form");
+    if (!form) return;
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      form.requestSubmit();
+    } else if (event.key === "Escape" && !event.defaultPrevented) {
+      var cancel = form.querySelector("[data-cancel]");
+      if (cancel) {
+        event.preventDefault();
+        cancel.click();
+      }
+    }
+  });
+})();
+// ==== end of Daily loop =============================================================

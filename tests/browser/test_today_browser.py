@@ -80,3 +80,60 @@ def test_the_timer_starts_on_the_stage_used_last_and_shows_running_seconds(signe
     assert abs(lines["comma"] - lines["name"]) < 4, lines
     assert lines["clockHeight"] < 1.5 * lines["lineHeight"], lines
     assert page.problems.errors == []
+
+
+def use_prompts(app, username="alice"):
+    from journal.auth.services import get_user_by_name
+    from journal.daily.services import DEFAULT_TEMPLATE, save_entry_template
+
+    with app.app_context():
+        save_entry_template(get_user_by_name(username), enabled=True, text=DEFAULT_TEMPLATE)
+
+
+def test_reflection_prompts_show_whole_and_tab_lands_on_the_first_answer(signed_in, live_server):
+    page = signed_in
+    use_prompts(live_server.app)
+    page.reload()
+    notes = page.locator("#quick-add-notes")
+    expect(notes).to_have_value(re.compile(r"^### What I did\n"))
+    # The whole template shows: nothing to scroll inside the box.
+    assert notes.evaluate("box => box.scrollHeight <= box.clientHeight + 1")
+    page.locator("#quick-add-duration").fill("45m")
+    page.locator("#quick-add-stage").focus()
+    page.keyboard.press("Tab")
+    if page.evaluate("document.activeElement.tagName") == "SUMMARY":
+        page.keyboard.press("Tab")  # the Topics of the stage come first
+    expect(notes).to_be_focused()
+    page.keyboard.type("Read about window functions")
+    expect(notes).to_have_value(re.compile(r"^### What I did\nRead about window functions\n"))
+    # The box grows with what is written.
+    height = notes.evaluate("box => box.clientHeight")
+    page.keyboard.type("\nthen\nsome\nmore\nlines\nof\nnotes")
+    assert notes.evaluate("box => box.clientHeight") > height
+    assert notes.evaluate("box => box.scrollHeight <= box.clientHeight + 1")
+    # Ctrl+Enter saves.
+    page.keyboard.press("Control+Enter")
+    entry = page.locator("#today-entries article.entry")
+    expect(entry).to_have_count(1)
+    expect(entry).to_contain_text("Read about window functions")
+    assert page.problems.errors == []
+
+
+def test_escape_cancels_an_inline_edit_and_ctrl_enter_saves_it(signed_in, live_server):
+    page = signed_in
+    entry_id = log(live_server.app, 0, 20, "First draft")
+    page.reload()
+    page.evaluate("window.__noReload = true")
+    row = page.locator(f"#entry-{entry_id}")
+    row.get_by_role("link", name=re.compile("^Edit")).click()
+    expect(row.get_by_label("Notes")).to_be_visible()
+    row.get_by_label("Notes").fill("Changed my mind")
+    page.keyboard.press("Escape")
+    expect(page.locator(f"form#entry-{entry_id}")).to_have_count(0)
+    expect(row).to_contain_text("First draft")
+    row.get_by_role("link", name=re.compile("^Edit")).click()
+    row.get_by_label("Duration").fill("35m")
+    page.keyboard.press("Control+Enter")
+    expect(page.locator(f"article#entry-{entry_id}")).to_contain_text("35 min")
+    assert page.evaluate("window.__noReload === true")
+    assert page.problems.errors == []
