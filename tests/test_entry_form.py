@@ -4,9 +4,10 @@ of backdated sessions, and the timer's stage."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from .helpers import HX, text
-from .test_entries import add, entries
+from .test_entries import add, entries, first_stage, today_of
 
 
 def preview_of(client, typed, form_id="quick-add"):
@@ -57,3 +58,50 @@ def test_a_form_shown_with_a_duration_shows_its_preview(app, client, auth):
     response = add(client, app, duration="abc")
     assert response.status_code == 422
     assert text(response).count("is not understood") == 1
+
+
+def date_field(body: str) -> str:
+    return re.search(r'<input id="quick-add-date" name="date" type="date" value="([^"]*)"', body)[1]
+
+
+def test_a_backdated_run_keeps_its_date_until_it_is_changed(app, client, auth):
+    auth.login()
+    today = today_of(app)
+    earlier = (today - timedelta(days=3)).isoformat()
+    body = text(add(client, app, date=earlier))
+    assert date_field(body) == earlier
+    assert "Kept from your last entry." in body
+    body = text(add(client, app, date=earlier))
+    assert date_field(body) == earlier
+    # Back on today: the next form is for today again, without the note.
+    body = text(add(client, app, date=today.isoformat()))
+    assert date_field(body) == today.isoformat()
+    assert "Kept from your last entry." not in body
+    assert [e.study_date.isoformat() for e in entries(app)] == [earlier, earlier, today.isoformat()]
+
+
+def test_a_page_left_open_past_midnight_starts_again_from_the_new_today(app, client, auth):
+    auth.login()
+    today = today_of(app)
+    yesterday = (today - timedelta(days=1)).isoformat()
+    # The page was drawn yesterday, and its date was left as it was then.
+    body = text(add(client, app, date=yesterday, lists_day=yesterday))
+    assert date_field(body) == today.isoformat()
+
+
+def test_without_javascript_the_date_is_kept_through_the_redirect(app, client, auth):
+    auth.login()
+    earlier = (today_of(app) - timedelta(days=2)).isoformat()
+    values = {
+        "lists_day": today_of(app).isoformat(),
+        "date": earlier,
+        "duration": "30m",
+        "stage": str(first_stage(app).id),
+    }
+    response = client.post("/entries", data=values)
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/?date={earlier}"
+    assert date_field(text(client.get(response.headers["Location"]))) == earlier
+    # A date no form could have made is ignored: the form starts on today.
+    for odd in ("2999-01-01", "someday", "1969-12-31"):
+        assert date_field(text(client.get(f"/?date={odd}"))) == today_of(app).isoformat()

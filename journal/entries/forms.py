@@ -35,6 +35,8 @@ class EntryForm:
     htmx: bool = True
     # The entry just saved, when it is dated before the lists beside the form show.
     saved_earlier: Entry | None = None
+    # The date is the one the last entry was saved for, not today: it stays for a run.
+    date_kept: bool = False
 
     @property
     def notes_rows(self) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from urllib.parse import parse_qsl, urlsplit
 
 from flask import (
@@ -74,6 +74,7 @@ def _list_showing(day, today) -> str | None:
 def today():
     """Today: quick-add and the timer at the top, today's and recent entries, the week."""
     form = new_entry_form(current_user, url_for("entries.create"))
+    _keep_date(form, request.args.get("date"))
     daily = {
         **timer_context(standalone=False),
         "on_this_day": on_this_day(current_user, user_today(current_user)),
@@ -179,19 +180,26 @@ def create():
         template = "entries/_entry_form.html" if is_htmx() else "entries/new.html"
         return render_template(template, form=form), 422
     entry, _ = services.create_entry(current_user, data, request.form.get("idempotency_key"))
+    # A date chosen for a run of backdated sessions stays for the next one, until it is
+    # changed or the day changes (a page open past midnight starts from the new today).
+    today = user_today(current_user)
+    page_day = request.form.get("lists_day", "")[:10]
+    kept = None
+    if page_day == today.isoformat() and entry.study_date != today:
+        kept = entry.study_date.isoformat()
     if not is_htmx():
         flash("Entry saved.", "success")
-        return see_other(url_for("entries.today"))
+        return see_other(url_for("entries.today", date=kept))
     fresh = new_entry_form(current_user, url_for("entries.create"), form_id=form_id)
     fresh.values["stage"] = str(entry.stage_id)
     fresh.autofocus = "duration"
+    _keep_date(fresh, kept)
     # Only the list the entry shows in is sent again, and an older entry is pointed to;
     # a page whose lists were shown for another day (open past midnight) gets them all.
-    today = user_today(current_user)
     showing = _list_showing(entry.study_date, today)
     if showing is None:
         fresh.saved_earlier = entry
-    whole_panel = request.form.get("lists_day") != today.isoformat()
+    whole_panel = page_day != today.isoformat()
     lists = {}
     if whole_panel or showing == "today_entries":
         lists["today_entries"] = _today_entries(today)
@@ -206,6 +214,18 @@ def create():
         **lists,
     )
     return trigger(current_app.make_response((html, 200)), ENTRIES_CHANGED)
+
+
+def _keep_date(form, value: str | None) -> None:
+    """Start ``form`` on the date ``value`` (the one the last entry was saved for)."""
+    try:
+        day = date.fromisoformat(value or "")
+    except ValueError:
+        return
+    today = user_today(current_user)
+    if day != today and services.EARLIEST_DATE <= day <= today + timedelta(days=1):
+        form.values["date"] = day.isoformat()
+        form.date_kept = True
 
 
 def _entry_or_404(entry_id: int, *, include_deleted: bool = False):

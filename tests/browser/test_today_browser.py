@@ -4,6 +4,7 @@ run of backdated sessions, the Notes box, keyboard, the timer card and the layou
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
@@ -136,4 +137,28 @@ def test_escape_cancels_an_inline_edit_and_ctrl_enter_saves_it(signed_in, live_s
     page.keyboard.press("Control+Enter")
     expect(page.locator(f"article#entry-{entry_id}")).to_contain_text("35 min")
     assert page.evaluate("window.__noReload === true")
+    assert page.problems.errors == []
+
+
+def test_a_run_of_backdated_sessions_keeps_the_chosen_date(signed_in):
+    page = signed_in
+    form = page.locator("#quick-add")
+    date_field = page.locator("#quick-add-date")
+    today = date_field.input_value()
+    earlier = (date.fromisoformat(today) - timedelta(days=3)).isoformat()
+    date_field.fill(earlier)
+    for duration in ("30m", "45m", "1h"):
+        form.get_by_label("Duration").fill(duration)
+        form.get_by_role("button", name="Add entry").click()
+        expect(page.locator("#quick-add-duration")).to_be_focused()
+        expect(date_field).to_have_value(earlier)
+        expect(form).to_contain_text("Kept from your last entry.")
+    expect(page.locator("#recent-entries article.entry")).to_have_count(3)
+    # Changing it back to today ends the run.
+    date_field.fill(today)
+    form.get_by_label("Duration").fill("20m")
+    form.get_by_role("button", name="Add entry").click()
+    expect(page.locator("#today-entries article.entry")).to_have_count(1)
+    expect(date_field).to_have_value(today)
+    expect(form).not_to_contain_text("Kept from your last entry.")
     assert page.problems.errors == []
