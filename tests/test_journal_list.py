@@ -81,3 +81,51 @@ def test_delete_undo_and_edit_send_the_totals_around_the_entry(app, client, auth
     body = text(client.post(f"/entries/{entry}", data=form, headers=today))
     assert 'id="day-total-2026-01-02" class="day-total">45 min</span>' in body
     assert 'id="day-total-2026-01-03" class="day-total">30 min</span>' in body
+
+
+def shown_ids(client, **args) -> list[int]:
+    body = text(client.get("/journal", query_string=args, headers=HX))
+    return [int(i) for i in re.findall(r'<article id="entry-(\d+)"', body)]
+
+
+def test_the_tag_filter_matches_by_prefix(app, client, auth):
+    auth.login()
+    sql = log_on(app, date(2026, 1, 1), 30, "joins #sql")
+    sqlite = log_on(app, date(2026, 1, 2), 30, "WAL mode #SQLite")
+    nested = log_on(app, date(2026, 1, 3), 30, "event loops #python/async")
+    log_on(app, date(2026, 1, 4), 30, "no tag here, only sq and #nosql")
+    assert shown_ids(client, tag="sq") == [sqlite, sql]
+    assert shown_ids(client, tag="#SQL") == [sqlite, sql]
+    assert shown_ids(client, tag="sqlite") == [sqlite]
+    assert shown_ids(client, tag="python") == [nested]
+    # LIKE's wildcards are plain characters in a tag.
+    assert shown_ids(client, tag="s%") == []
+    assert shown_ids(client, tag="_ql") == []
+
+
+def test_tags_with_counts_are_listed_and_offered_to_the_tag_box(app, client, auth):
+    auth.login()
+    log_on(app, date(2026, 1, 1), 30, "joins #sql #perf")
+    log_on(app, date(2026, 1, 2), 30, "indexes #sql")
+    gone = log_on(app, date(2026, 1, 3), 30, "deleted #sql #gone")
+    client.post(f"/entries/{gone}/delete", headers=HX)
+    page = text(client.get("/tags"))
+    assert re.findall(
+        r'<a href="/journal\?tag=([^"]+)">#[^<]+</a> <span class="tag-count">([^<]+)<', page
+    ) == [
+        ("sql", "2 entries"),
+        ("perf", "1 entry"),
+    ]
+    journal = text(client.get("/journal"))
+    assert 'href="/tags"' in journal
+    assert 'list="tag-choices"' in journal
+    assert re.findall(r'<option value="([^"]+)">', journal.split('id="tag-choices"')[1]) == [
+        "sql",
+        "perf",
+    ]
+
+
+def test_the_tags_page_is_private_and_empty_at_first(client, auth):
+    assert client.get("/tags").status_code == 302
+    auth.login()
+    assert "No tags yet." in text(client.get("/tags"))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import groupby
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 
 from ..clock import week_bounds
 from ..extensions import db
@@ -234,9 +234,9 @@ def _conditions(user, filters: JournalFilters) -> list:
     if filters.stage_id:
         conditions.append(Entry.stage_id == filters.stage_id)
     if filters.tag:
-        conditions.append(
-            Entry.id.in_(select(EntryTag.entry_id).where(EntryTag.name == filters.tag))
-        )
+        # By prefix: "sq" finds #sql and #sqlite, "python" finds #python/async.
+        tagged = EntryTag.name.startswith(filters.tag, autoescape=True)
+        conditions.append(exists().where(EntryTag.entry_id == Entry.id, tagged))
     if filters.date_from:
         conditions.append(Entry.study_date >= filters.date_from)
     if filters.date_to:
@@ -278,3 +278,20 @@ def last_used_stage_id(user) -> int | None:
     return db.session.scalar(
         live_entries(user).with_only_columns(Entry.stage_id).order_by(Entry.id.desc()).limit(1)
     )
+
+
+TAG_LIST_MAX = 500
+
+
+def tag_counts(user, limit: int = TAG_LIST_MAX) -> list[tuple[str, int]]:
+    """The user's tags with how many live entries carry each, most used first."""
+    count = func.count(EntryTag.entry_id)
+    rows = db.session.execute(
+        select(EntryTag.name, count)
+        .join(Entry, Entry.id == EntryTag.entry_id)
+        .where(Entry.user_id == user.id, Entry.deleted_at.is_(None))
+        .group_by(EntryTag.name)
+        .order_by(count.desc(), EntryTag.name)
+        .limit(limit)
+    )
+    return [(name, int(number)) for name, number in rows]

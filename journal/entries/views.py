@@ -120,10 +120,17 @@ def journal():
             "entries/journal.html",
             filters=filters,
             stages=stages,
+            tags=queries.tag_counts(current_user),
             results=Markup(render_results()),
         )
 
     return kept_page(key, render_page)
+
+
+@bp.get("/tags")
+def tags():
+    """Every tag of the journal with how many entries carry it, each a link to them."""
+    return render_template("entries/tags.html", tags=queries.tag_counts(current_user))
 
 
 @bp.get("/entries/new")

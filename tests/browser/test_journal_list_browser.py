@@ -122,3 +122,27 @@ def test_load_more_puts_focus_on_the_first_new_entry(signed_in, live_server):
     expect(page.locator("#journal-list article.entry")).to_have_count(5)
     expect(page.locator(f"#entry-{ids[0]} a.entry-date")).to_be_focused()
     assert page.problems.errors == []
+
+
+def test_tags_by_prefix_completion_and_the_list_of_tags(signed_in, live_server):
+    page = signed_in
+    app = live_server.app
+    log(app, 0, 30, "Joins #sql")
+    log(app, 1, 30, "WAL mode #sqlite")
+    log(app, 2, 30, "Decorators #python")
+    page.goto(live_server.url + "/journal")
+    tag_box = page.get_by_label("Tag", exact=True)
+    # The box offers the journal's own tags.
+    options = page.locator("#" + tag_box.get_attribute("list") + " option")
+    expect(options).to_have_count(3)
+    tag_box.press_sequentially("sq", delay=20)
+    results = page.locator("#journal-results")
+    expect(results.locator("article.entry")).to_have_count(2)
+    expect(page.locator("#journal-summary")).to_contain_text("2 entries")
+    page.get_by_role("link", name="All your tags").click()
+    expect(page.get_by_role("heading", name="Your tags")).to_be_visible()
+    expect(page.locator(".tag-list li")).to_have_count(3)
+    page.get_by_role("link", name="#python").click()
+    expect(page.locator("#journal-results article.entry")).to_have_count(1)
+    expect(page.locator("#journal-results")).to_contain_text("Decorators")
+    assert page.problems.errors == []
