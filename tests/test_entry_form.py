@@ -105,3 +105,25 @@ def test_without_javascript_the_date_is_kept_through_the_redirect(app, client, a
     # A date no form could have made is ignored: the form starts on today.
     for odd in ("2999-01-01", "someday", "1969-12-31"):
         assert date_field(text(client.get(f"/?date={odd}"))) == today_of(app).isoformat()
+
+
+def test_undo_without_javascript_returns_to_the_page_it_was_offered_on(app, client, auth):
+    auth.login()
+    add(client, app, notes="keep me")
+    [entry] = entries(app)
+    response = client.post(f"/entries/{entry.id}/delete", data={"next": "/"})
+    assert response.location == "/"
+    today = text(client.get("/"))
+    assert re.search(
+        rf'action="/entries/{entry.id}/restore">\s*<input[^>]+csrf_token[^>]*>\s*'
+        r'(?:\{#.*?#\}\s*)?<input type="hidden" name="next" value="/">',
+        today,
+    )
+    undo = client.post(f"/entries/{entry.id}/restore", data={"next": "/"})
+    assert undo.status_code == 303 and undo.location == "/"
+    assert "keep me" in text(client.get("/"))
+    # The Journal with its filters, and never a page off the site.
+    client.post(f"/entries/{entry.id}/delete", data={"next": "/journal?q=keep"})
+    assert 'name="next" value="/journal?q=keep"' in text(client.get("/journal?q=keep"))
+    undo = client.post(f"/entries/{entry.id}/restore", data={"next": "//evil.test/"})
+    assert undo.location == f"/entries/{entry.id}"

@@ -325,12 +325,12 @@ def restore(entry_id: int):
     except ValidationError as error:
         if not is_htmx():
             flash(error.errors["entry"], "error")
-            return see_other(url_for("entries.journal"))
+            return see_other(_back_to(url_for("entries.journal")))
         html = render_template("entries/_entry_deleted.html", entry=entry, error=error.errors)
         return html, 422
     if not is_htmx():
         flash("Entry restored.", "success")
-        return see_other(url_for("entries.show", entry_id=entry.id))
+        return see_other(_back_to(url_for("entries.show", entry_id=entry.id)))
     return _changed_row(entry_id, "Entry restored.")
 
 

@@ -8,8 +8,10 @@ from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
+from ..conftest import AuthActions
 from ..entry_fixtures import log
 from ..helpers import backdate_timer
+from .conftest import sign_in
 
 
 def test_the_duration_field_says_what_it_understood_while_typing(signed_in):
@@ -162,3 +164,20 @@ def test_a_run_of_backdated_sessions_keeps_the_chosen_date(signed_in):
     expect(date_field).to_have_value(today)
     expect(form).not_to_contain_text("Kept from your last entry.")
     assert page.problems.errors == []
+
+
+def test_without_javascript_undo_after_a_delete_from_today_lands_on_today(browser, live_server):
+    AuthActions(live_server.app, live_server.app.test_client()).create("alice")
+    log(live_server.app, 0, 30, "Worth keeping")
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, live_server.url)
+    page.locator("#today-entries article.entry").get_by_role(
+        "button", name=re.compile("^Delete")
+    ).click()
+    expect(page.get_by_text("Entry deleted.")).to_be_visible()
+    page.get_by_role("button", name="Undo").click()
+    page.wait_for_url(live_server.url + "/")
+    expect(page.get_by_text("Entry restored.")).to_be_visible()
+    expect(page.locator("#today-entries article.entry")).to_contain_text("Worth keeping")
+    context.close()
