@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from playwright.sync_api import expect
 
 from ..conftest import AuthActions
-from ..entry_fixtures import log
+from ..entry_fixtures import LONG_NOTES, LONG_URL, log
 from ..helpers import backdate_timer
 from .conftest import sign_in
 
@@ -181,3 +181,74 @@ def test_without_javascript_undo_after_a_delete_from_today_lands_on_today(browse
     expect(page.get_by_text("Entry restored.")).to_be_visible()
     expect(page.locator("#today-entries article.entry")).to_contain_text("Worth keeping")
     context.close()
+
+
+WIDTH_OF_PAGE = "document.documentElement.scrollWidth"
+
+
+def test_my_pages_never_scroll_sideways_at_320_px(browser, live_server):
+    app = live_server.app
+    AuthActions(app, app.test_client()).create("alice")
+    entry_id = log(app, 0, 25, LONG_NOTES, stage=3, link=LONG_URL)
+    log(app, 1, 40, LONG_NOTES, stage=1)
+    context = browser.new_context(viewport={"width": 320, "height": 640}, is_mobile=True)
+    page = context.new_page()
+    sign_in(page, live_server.url)
+    for path in ("/", "/journal", f"/entries/{entry_id}", f"/entries/{entry_id}/edit", "/week"):
+        page.goto(live_server.url + path)
+        expect(page.locator("main")).to_be_visible()
+        assert page.evaluate(WIDTH_OF_PAGE) <= 320, f"{path} scrolls sideways at 320 px"
+    # The inline edit form, and the whole notes opened in a row.
+    page.goto(live_server.url + "/journal")
+    row = page.locator(f"#entry-{entry_id}")
+    row.locator(".entry-more summary").click()
+    expect(row.locator("pre")).to_be_visible()
+    assert page.evaluate(WIDTH_OF_PAGE) <= 320, "whole notes scroll sideways at 320 px"
+    # The code block scrolls inside itself.
+    assert row.locator("pre").evaluate("pre => pre.scrollWidth > pre.clientWidth")
+    row.get_by_role("link", name=re.compile("^Edit")).click()
+    expect(page.locator(f"form#entry-{entry_id}")).to_be_visible()
+    assert page.evaluate(WIDTH_OF_PAGE) <= 320, "the inline edit form scrolls sideways"
+    context.close()
+
+
+def test_today_at_a_laptops_width(signed_in, live_server):
+    page = signed_in
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log(live_server.app, 0, 25, "One entry", stage=3)
+    page.reload()
+    # No gap under the quick-add card: today's list starts right below it, though the
+    # timer and week cards beside it are taller.
+    form_bottom = page.locator(".quick-add").bounding_box()
+    panel_top = page.locator("#today-panel").bounding_box()["y"]
+    side = page.locator(".today-side").bounding_box()
+    assert side["y"] + side["height"] > form_bottom["y"] + form_bottom["height"] + 40
+    assert panel_top - (form_bottom["y"] + form_bottom["height"]) < 40
+    # The Stage select shows every stage's whole name.
+    cut = page.evaluate(
+        """() => {
+          const select = document.querySelector('#quick-add-stage');
+          const style = getComputedStyle(select);
+          const context = document.createElement('canvas').getContext('2d');
+          context.font = style.font;
+          const room = select.clientWidth - parseFloat(style.paddingLeft)
+                       - parseFloat(style.paddingRight) - 20;  // the arrow
+          return [...select.options].filter(o => context.measureText(o.text).width > room)
+                                    .map(o => o.text);
+        }"""
+    )
+    assert cut == [], f"the Stage select cuts {cut}"
+    # Topic checkboxes keep their size beside labels that wrap.
+    page.locator("#quick-add-stage").select_option(label="Python fundamentals")
+    page.locator("#quick-add summary").click()
+    boxes = page.locator("#quick-add .topic-options input[type=checkbox]")
+    expect(boxes.first).to_be_visible()
+    sizes = boxes.evaluate_all(
+        "boxes => boxes.map(b => Math.round(b.getBoundingClientRect().width))"
+    )
+    assert len(set(sizes)) == 1, sizes
+    wrapped = page.locator("#quick-add .topic-options label").evaluate_all(
+        "labels => labels.filter(l => l.getBoundingClientRect().height > 40).length"
+    )
+    assert wrapped, "no topic label wraps at this width: the check proves nothing"
+    assert page.problems.errors == []
