@@ -127,3 +127,34 @@ def test_undo_without_javascript_returns_to_the_page_it_was_offered_on(app, clie
     assert 'name="next" value="/journal?q=keep"' in text(client.get("/journal?q=keep"))
     undo = client.post(f"/entries/{entry.id}/restore", data={"next": "//evil.test/"})
     assert undo.location == f"/entries/{entry.id}"
+
+
+def test_saving_an_edit_writes_the_entry_and_the_revision_once(app, client, auth):
+    from sqlalchemy import event
+
+    from journal.extensions import db
+
+    auth.login()
+    add(client, app, notes="first #sql")
+    [entry] = entries(app)
+    written = []
+
+    def note(conn, cursor, statement, params, context, executemany):
+        if statement.startswith("UPDATE"):
+            written.append(statement.split(" SET")[0])
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        form = {
+            "date": entry.study_date.isoformat(),
+            "duration": "50m",
+            "stage": str(entry.stage_id),
+            "notes": "second #sql #joins",
+        }
+        assert client.post(f"/entries/{entry.id}", data=form, headers=HX).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert sorted(written) == ["UPDATE entries", "UPDATE users"]
+    assert entries(app)[0].tag_names == ["joins", "sql"]
