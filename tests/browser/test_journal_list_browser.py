@@ -146,3 +146,48 @@ def test_tags_by_prefix_completion_and_the_list_of_tags(signed_in, live_server):
     expect(page.locator("#journal-results article.entry")).to_have_count(1)
     expect(page.locator("#journal-results")).to_contain_text("Decorators")
     assert page.problems.errors == []
+
+
+def test_a_row_is_compact_shows_tags_once_and_opens_to_the_whole_notes(signed_in, live_server):
+    page = signed_in
+    notes = "### What I did\nJoins #sql\n\n### What I learned\nLEFT JOIN keeps rows\n\n" + (
+        "### What blocked me\nThe last line nobody sees at first"
+    )
+    entry_id = log(live_server.app, 0, 45, notes)
+    page.goto(live_server.url + "/journal")
+    row = page.locator(f"#entry-{entry_id}")
+    expect(row).to_contain_text("45 min")
+    # The tag is written once, where the notes say it.
+    assert row.inner_text().count("#sql") == 1
+    last_line = row.get_by_text("The last line nobody sees at first")
+    closed = row.bounding_box()["height"]
+    expect(last_line).not_to_be_in_viewport()  # clipped: only the first lines show
+    row.get_by_text("Whole notes").click()
+    expect(row.get_by_text("Fewer lines")).to_be_visible()
+    assert row.bounding_box()["height"] > closed
+    assert last_line.evaluate(
+        """line => {
+          const box = line.getBoundingClientRect();
+          const notes = line.closest('.notes').getBoundingClientRect();
+          return box.bottom <= notes.bottom + 1;
+        }"""
+    )
+    assert page.problems.errors == []
+
+
+def test_the_date_filters_are_labelled_date_pickers(signed_in, live_server):
+    page = signed_in
+    log(live_server.app, 0, 30, "Today's")
+    log(live_server.app, 5, 30, "Older")
+    page.goto(live_server.url + "/journal")
+    group = page.get_by_role("group", name="Studied between")
+    start, end = group.get_by_label("From date"), group.get_by_label("To date")
+    for field in (start, end):
+        expect(field).to_have_attribute("type", "date")
+        # Where a browser has no date picker, the box says the format the server reads.
+        expect(field).to_have_attribute("placeholder", "YYYY-MM-DD")
+    today = page.evaluate("new Date().toISOString().slice(0, 10)")
+    start.fill(today)
+    expect(page.locator("#journal-results article.entry")).to_have_count(1)
+    expect(page).to_have_url(re.compile(rf"from={today}"))
+    assert page.problems.errors == []
