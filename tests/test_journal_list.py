@@ -129,3 +129,14 @@ def test_the_tags_page_is_private_and_empty_at_first(client, auth):
     assert client.get("/tags").status_code == 302
     auth.login()
     assert "No tags yet." in text(client.get("/tags"))
+
+
+def test_long_notes_are_clamped_in_lists_and_whole_on_the_entrys_page(app, client, auth):
+    auth.login()
+    entry = log_on(app, date(2026, 1, 2), 30, "line one\n\nline two\n\nline three #sql")
+    journal = text(client.get("/journal"))
+    assert 'class="notes notes-clamped"' in journal
+    assert "Whole notes" in journal
+    page = text(client.get(f"/entries/{entry}"))
+    assert 'class="notes"' in page and "notes-clamped" not in page
+    assert "Whole notes" not in page
