@@ -34,9 +34,12 @@ def test_the_duration_preview_says_what_the_form_will_save(client, auth):
     assert 'id="entry-form-duration-preview"' in text(response)
 
 
-def test_the_duration_preview_is_bounded_and_private(client, auth):
-    response = client.get("/entries/duration", query_string={"duration": "1"})
-    assert response.status_code == 302  # to the login page
+def test_the_duration_preview_is_bounded_and_needs_no_session(client, auth):
+    # It reads only the text typed: a page whose session expired is not sent away mid-word
+    # (saving then says the page has expired).
+    auth.create()
+    assert preview_of(client, "1.5") == "= 1 h 30 min"
+    assert client.get("/entries/new").status_code == 302  # the rest stays private
     auth.login()
     assert len(preview_of(client, "9" * 100_000)) < 200
 

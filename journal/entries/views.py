@@ -35,9 +35,17 @@ RECENT_DAYS = 7
 
 
 @bp.before_request
-@login_required
 def _signed_in():
-    """Every entry page is private."""
+    """Every entry page is private. The duration preview reads only what is typed: a page
+    whose session expired keeps it, rather than being sent to the login page mid-word."""
+    if request.endpoint != "entries.duration_preview":
+        return _login_required()
+    return None
+
+
+@login_required
+def _login_required():
+    return None
 
 
 def _today_context(**extra):
