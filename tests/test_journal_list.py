@@ -134,9 +134,13 @@ def test_the_tags_page_is_private_and_empty_at_first(client, auth):
 def test_long_notes_are_clamped_in_lists_and_whole_on_the_entrys_page(app, client, auth):
     auth.login()
     entry = log_on(app, date(2026, 1, 2), 30, "line one\n\nline two\n\nline three #sql")
+    short = log_on(app, date(2026, 1, 1), 30, "one line")
     journal = text(client.get("/journal"))
     assert 'class="notes notes-clamped"' in journal
-    assert "Whole notes" in journal
+    assert '<details class="entry-more"><summary>' in journal
+    # Notes that fit have nothing more to open: the control is there, hidden.
+    row = journal.split(f'id="entry-{short}"')[1]
+    assert '<details class="entry-more" hidden>' in row
     page = text(client.get(f"/entries/{entry}"))
     assert 'class="notes"' in page and "notes-clamped" not in page
     assert "Whole notes" not in page

@@ -240,7 +240,9 @@ def test_today_at_a_laptops_width(signed_in, live_server):
     assert cut == [], f"the Stage select cuts {cut}"
     # Topic checkboxes keep their size beside labels that wrap.
     page.locator("#quick-add-stage").select_option(label="Python fundamentals")
-    page.locator("#quick-add summary").click()
+    summary = page.locator("#quick-add summary")
+    expect(summary).to_contain_text("from Python fundamentals")  # the stage's own topics
+    summary.click()
     boxes = page.locator("#quick-add .topic-options input[type=checkbox]")
     expect(boxes.first).to_be_visible()
     sizes = boxes.evaluate_all(
