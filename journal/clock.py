@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
@@ -19,6 +19,11 @@ def user_now(user) -> datetime:
 
 def user_today(user) -> date:
     return user_now(user).date()
+
+
+def user_moment(user, moment: datetime) -> datetime:
+    """A stored UTC time (naive, as the database keeps it) in the user's time zone."""
+    return moment.replace(tzinfo=UTC).astimezone(user_zone(user))
 
 
 def week_bounds(day: date, week_start: int = 0) -> tuple[date, date]:

@@ -6,6 +6,8 @@ from journal.entries.duration import (
     format_duration,
     format_hours,
     parse_duration,
+    preview_duration,
+    read_duration,
 )
 
 
@@ -31,6 +33,16 @@ from journal.entries.duration import (
         ("  45m  ", 45),
         ("24h", 1440),
         ("1440", 1440),
+        # A bare number with a decimal point is hours: nobody studies 1.5 minutes.
+        ("1.5", 90),
+        ("1,5", 90),
+        ("0.25", 15),
+        (".5", 30),
+        ("2.0", 120),
+        ("24.0", 1440),
+        # With a unit it means what the unit says.
+        ("1.5m", 2),
+        ("2", 2),
     ],
 )
 def test_parses_what_people_type(typed, minutes):
@@ -44,7 +56,8 @@ def test_parses_what_people_type(typed, minutes):
         ("   ", "Duration is required."),
         ("0", "Duration must be more than zero."),
         ("0h", "Duration must be more than zero."),
-        ("0.2", "Duration must be more than zero."),
+        ("0.001", "Duration must be more than zero."),
+        ("0.2m", "Duration must be more than zero."),
         ("-5", "Duration must be more than zero."),
         ("-1h", "Duration must be more than zero."),
         ("24h01", "Duration must be at most 24 hours."),
@@ -91,3 +104,48 @@ def test_format_hours():
 @pytest.mark.parametrize("minutes", [1, 45, 60, 90, 125, 1440])
 def test_a_stored_duration_shown_in_a_form_reads_back_the_same(minutes):
     assert parse_duration(duration_input(minutes)) == minutes
+
+
+def test_a_decimal_too_large_for_hours_says_how_to_write_minutes():
+    with pytest.raises(DurationError) as error:
+        parse_duration("90.5")
+    message = str(error.value)
+    assert "90.5 hours" in message
+    assert "90.5m" in message
+
+
+@pytest.mark.parametrize(
+    ("typed", "hint"),
+    [
+        ("2", "for 2 hours, type 2h"),
+        ("1", "for 1 hour, type 1h"),
+        ("9", "for 9 hours, type 9h"),
+        ("10", ""),
+        ("45", ""),
+        ("2m", ""),
+        ("2h", ""),
+    ],
+)
+def test_a_small_bare_number_is_minutes_with_a_word_about_hours(typed, hint):
+    assert read_duration(typed).hint == hint
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("", ""),
+        ("   ", ""),
+        ("1.5", "= 1 h 30 min"),
+        ("90", "= 1 h 30 min"),
+        ("45m", "= 45 min"),
+        ("2", "= 2 min · for 2 hours, type 2h"),
+        ("1h", "= 1 h"),
+        ("0", "Duration must be more than zero."),
+    ],
+)
+def test_the_preview_says_what_was_understood(typed, shown):
+    assert preview_duration(typed) == shown
+
+
+def test_the_preview_of_nonsense_says_how_to_type_it():
+    assert preview_duration("abc").startswith("Duration “abc” is not understood")

@@ -96,8 +96,16 @@ def discard_timer(user) -> None:
         session.execute(delete(Timer).where(Timer.user_id == user.id))
 
 
-def elapsed_minutes(timer: Timer) -> int:
-    return int((utcnow() - timer.started_at).total_seconds() // 60)
+def elapsed_seconds(timer: Timer) -> int:
+    """How long the timer has run, by the server's clock."""
+    return max(0, int((utcnow() - timer.started_at).total_seconds()))
+
+
+def clock_label(seconds: int) -> str:
+    """A running timer as a clock: ``07:05`` under an hour, then ``1:02:03``."""
+    hours, rest = divmod(max(0, seconds), 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
 
 
 def entry_template(user) -> EntryTemplate:

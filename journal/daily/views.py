@@ -16,16 +16,28 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from ..clock import user_today, week_bounds
+from ..clock import user_moment, user_today, week_bounds
 from ..entries.duration import duration_input
 from ..entries.forms import new_entry_form
-from ..entries.queries import stage_choices
+from ..entries.queries import last_used_stage_id, stage_choices
 from ..entries.services import EARLIEST_DATE
 from ..htmx import is_htmx, is_partial, render, see_other
+from ..templating import day_label
 from ..validation import ValidationError
 from . import reviews, services
 
 bp = Blueprint("daily", __name__)
+bp.add_app_template_filter(services.clock_label, "clock")
+
+
+@bp.app_template_filter("timer_started")
+def timer_started(timer) -> str:
+    """When the running timer began: ``14:05`` today, else with its day."""
+    started = user_moment(current_user, timer.started_at)
+    at = f"{started:%H:%M}"
+    return (
+        at if started.date() == user_today(current_user) else f"{day_label(started.date())}, {at}"
+    )
 
 
 @bp.before_request
@@ -42,10 +54,13 @@ def timer_context(*, standalone: bool | None = None, **extra):
         current = urlsplit(request.headers.get("HX-Current-URL", "")).path
         standalone = current != url_for("entries.today")
     timer = services.running_timer(current_user)
+    stages = stage_choices(current_user)
     return {
         "timer": timer,
-        "timer_minutes": services.elapsed_minutes(timer) if timer else 0,
-        "timer_stages": stage_choices(current_user),
+        "timer_seconds": services.elapsed_seconds(timer) if timer else 0,
+        "timer_stages": stages,
+        # Like the quick-add form, the timer starts on the stage used last.
+        "timer_stage": None if timer else last_used_stage_id(current_user),
         "standalone": standalone,
         **extra,
     }

@@ -15,6 +15,7 @@ from .models import Entry
 from .queries import last_used_stage_id, stage_choices
 
 FORM_ID_RE = re.compile(r"^(quick-add|entry-form|entry-\d+)$")
+NOTES_ROWS_MAX = 24
 
 
 @dataclass
@@ -34,6 +35,14 @@ class EntryForm:
     htmx: bool = True
     # The entry just saved, when it is dated before the lists beside the form show.
     saved_earlier: Entry | None = None
+    # The date is the one the last entry was saved for, not today: it stays for a run.
+    date_kept: bool = False
+
+    @property
+    def notes_rows(self) -> int:
+        """Rows enough for the notes to show whole (a template's prompts too), within bounds."""
+        lines = str(self.values.get("notes") or "").count("\n") + 2
+        return max(6 if self.entry else 3, min(lines, NOTES_ROWS_MAX))
 
     @property
     def stage(self) -> Stage | None:

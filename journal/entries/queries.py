@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import groupby
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 
 from ..clock import week_bounds
 from ..extensions import db
@@ -136,22 +137,64 @@ def parse_filters(args: Mapping[str, str]) -> JournalFilters:
 
 
 @dataclass(frozen=True)
+class DayGroup:
+    """A day's entries as a list shows them, under a heading with the day's total."""
+
+    day: date
+    minutes: int
+    entries: list[Entry]
+    # The day began on the page before (Load more): its heading is there already.
+    continued: bool = False
+
+
+def group_by_day(
+    entries: Iterable[Entry],
+    totals: Mapping[date, int] | None = None,
+    *,
+    continued_day: date | None = None,
+) -> list[DayGroup]:
+    """``entries`` (newest first) in one group per day. A day's total is taken from
+    ``totals`` when the list shows only part of the day, else added up from its entries."""
+    groups = []
+    for day, of_day in groupby(entries, key=lambda entry: entry.study_date):
+        rows = list(of_day)
+        minutes = totals.get(day, 0) if totals is not None else sum(e.minutes or 0 for e in rows)
+        groups.append(DayGroup(day, minutes, rows, continued=day == continued_day))
+    return groups
+
+
+@dataclass(frozen=True)
+class JournalTotals:
+    entries: int
+    minutes: int
+
+
+@dataclass(frozen=True)
 class JournalPage:
     entries: list[Entry]
     next_cursor: str | None
-    total_entries: int
-    total_minutes: int
+    totals: JournalTotals
+    days: list[DayGroup] = field(default_factory=list)
+
+    @property
+    def total_entries(self) -> int:
+        return self.totals.entries
+
+    @property
+    def total_minutes(self) -> int:
+        return self.totals.minutes
 
 
 def journal_page(user, filters: JournalFilters, *, cursor: str | None, limit: int) -> JournalPage:
-    """One page of the journal, newest first, starting after ``cursor``."""
+    """One page of the journal, newest first, starting after ``cursor``, grouped by day."""
     conditions = _conditions(user, filters)
     query = select(Entry).where(*conditions)
+    after = None
     if cursor:
         after = parse_cursor(cursor)
         if after is None:
             # A cursor no page of ours made: nothing follows it (never page one again).
-            return JournalPage([], None, 0, 0)
+            return JournalPage([], None, JournalTotals(0, 0))
         day, entry_id = after
         query = query.where(
             or_(Entry.study_date < day, and_(Entry.study_date == day, Entry.id < entry_id))
@@ -163,10 +206,32 @@ def journal_page(user, filters: JournalFilters, *, cursor: str | None, limit: in
     if len(rows) > limit:
         rows = rows[:limit]
         next_cursor = f"{rows[-1].study_date.isoformat()}.{rows[-1].id}"
+    totals = day_totals(user, filters, {row.study_date for row in rows})
+    days = group_by_day(rows, totals, continued_day=after[0] if after else None)
+    return JournalPage(rows, next_cursor, journal_totals(user, filters), days)
+
+
+def journal_totals(user, filters: JournalFilters) -> JournalTotals:
+    """How many entries match ``filters``, and their minutes."""
     count, minutes = db.session.execute(
-        select(func.count(Entry.id), func.coalesce(func.sum(Entry.minutes), 0)).where(*conditions)
+        select(func.count(Entry.id), func.coalesce(func.sum(Entry.minutes), 0)).where(
+            *_conditions(user, filters)
+        )
     ).one()
-    return JournalPage(rows, next_cursor, int(count), int(minutes))
+    return JournalTotals(int(count), int(minutes))
+
+
+def day_totals(user, filters: JournalFilters, days: Iterable[date]) -> dict[date, int]:
+    """The minutes of the entries matching ``filters`` on each of ``days``."""
+    days = set(days)
+    if not days:
+        return {}
+    rows = db.session.execute(
+        select(Entry.study_date, func.coalesce(func.sum(Entry.minutes), 0))
+        .where(*_conditions(user, filters), Entry.study_date.in_(days))
+        .group_by(Entry.study_date)
+    )
+    return {day: int(minutes) for day, minutes in rows}
 
 
 def _conditions(user, filters: JournalFilters) -> list:
@@ -174,9 +239,9 @@ def _conditions(user, filters: JournalFilters) -> list:
     if filters.stage_id:
         conditions.append(Entry.stage_id == filters.stage_id)
     if filters.tag:
-        conditions.append(
-            Entry.id.in_(select(EntryTag.entry_id).where(EntryTag.name == filters.tag))
-        )
+        # By prefix: "sq" finds #sql and #sqlite, "python" finds #python/async.
+        tagged = EntryTag.name.startswith(filters.tag, autoescape=True)
+        conditions.append(exists().where(EntryTag.entry_id == Entry.id, tagged))
     if filters.date_from:
         conditions.append(Entry.study_date >= filters.date_from)
     if filters.date_to:
@@ -219,3 +284,20 @@ def last_used_stage_id(user) -> int | None:
     return db.session.scalar(
         live_entries(user).with_only_columns(Entry.stage_id).order_by(Entry.id.desc()).limit(1)
     )
+
+
+TAG_LIST_MAX = 500
+
+
+def tag_counts(user, limit: int = TAG_LIST_MAX) -> list[tuple[str, int]]:
+    """The user's tags with how many live entries carry each, most used first."""
+    count = func.count(EntryTag.entry_id)
+    rows = db.session.execute(
+        select(EntryTag.name, count)
+        .join(Entry, Entry.id == EntryTag.entry_id)
+        .where(Entry.user_id == user.id, Entry.deleted_at.is_(None))
+        .group_by(EntryTag.name)
+        .order_by(count.desc(), EntryTag.name)
+        .limit(limit)
+    )
+    return [(name, int(number)) for name, number in rows]

@@ -198,22 +198,25 @@ def update_entry(entry: Entry, data: EntryInput) -> None:
 
 
 def _apply(entry: Entry, data: EntryInput, notes_html: str, now) -> None:
-    entry.study_date = data.study_date
-    entry.minutes = data.minutes
-    entry.stage_id = data.stage_id
-    entry.notes = data.notes
-    entry.notes_html = notes_html
-    entry.link = data.link
-    entry.updated_at = now
-    entry.topics = (
-        list(db.session.scalars(select(Topic).where(Topic.id.in_(data.topic_ids))))
-        if data.topic_ids
-        else []
-    )
-    wanted = extract_tags(data.notes)
-    entry.tags = [tag for tag in entry.tags if tag.name in wanted] + [
-        EntryTag(name=name) for name in wanted if name not in entry.tag_names
-    ]
+    # One flush, at commit: loading the old topics and tags must not flush the half-made
+    # change first (that wrote the entry, and moved the user's revision, twice).
+    with db.session.no_autoflush:
+        entry.study_date = data.study_date
+        entry.minutes = data.minutes
+        entry.stage_id = data.stage_id
+        entry.notes = data.notes
+        entry.notes_html = notes_html
+        entry.link = data.link
+        entry.updated_at = now
+        entry.topics = (
+            list(db.session.scalars(select(Topic).where(Topic.id.in_(data.topic_ids))))
+            if data.topic_ids
+            else []
+        )
+        wanted = extract_tags(data.notes)
+        entry.tags = [tag for tag in entry.tags if tag.name in wanted] + [
+            EntryTag(name=name) for name in wanted if name not in entry.tag_names
+        ]
 
 
 def delete_entry(entry: Entry) -> None:

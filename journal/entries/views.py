@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import (
     Blueprint,
@@ -15,15 +16,17 @@ from flask import (
 )
 from flask_login import current_user, login_required
 from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
 
 from ..cache import forms_key, journal_state, kept_page, render_cache
-from ..clock import user_today
+from ..clock import user_moment, user_today
 from ..daily.services import on_this_day
 from ..daily.views import timer_context
 from ..events import ENTRIES_CHANGED
 from ..htmx import is_htmx, is_partial, local_path, render, see_other, trigger
 from ..validation import ValidationError
 from . import queries, services
+from .duration import preview_duration
 from .forms import edit_entry_form, new_entry_form, safe_form_id, submitted_form
 
 bp = Blueprint("entries", __name__)
@@ -32,9 +35,17 @@ RECENT_DAYS = 7
 
 
 @bp.before_request
-@login_required
 def _signed_in():
-    """Every entry page is private."""
+    """Every entry page is private. The duration preview reads only what is typed: a page
+    whose session expired keeps it, rather than being sent to the login page mid-word."""
+    if request.endpoint != "entries.duration_preview":
+        return _login_required()
+    return None
+
+
+@login_required
+def _login_required():
+    return None
 
 
 def _today_context(**extra):
@@ -71,6 +82,7 @@ def _list_showing(day, today) -> str | None:
 def today():
     """Today: quick-add and the timer at the top, today's and recent entries, the week."""
     form = new_entry_form(current_user, url_for("entries.create"))
+    _keep_date(form, request.args.get("date"))
     daily = {
         **timer_context(standalone=False),
         "on_this_day": on_this_day(current_user, user_today(current_user)),
@@ -102,7 +114,7 @@ def journal():
         page = queries.journal_page(
             current_user, filters, cursor=cursor, limit=current_app.config["PAGE_SIZE"]
         )
-        return render_template(fragment, filters=filters, page=page)
+        return render_template(fragment, filters=filters, page=page, more=bool(cursor))
 
     key = (fragment, *journal_state())
     if is_partial():
@@ -116,10 +128,17 @@ def journal():
             "entries/journal.html",
             filters=filters,
             stages=stages,
+            tags=queries.tag_counts(current_user),
             results=Markup(render_results()),
         )
 
     return kept_page(key, render_page)
+
+
+@bp.get("/tags")
+def tags():
+    """Every tag of the journal with how many entries carry it, each a link to them."""
+    return render_template("entries/tags.html", tags=queries.tag_counts(current_user))
 
 
 @bp.get("/entries/new")
@@ -143,6 +162,25 @@ def new():
     return render("entries/new.html", "entries/_topic_picker.html", form=form)
 
 
+@bp.get("/entries/duration")
+def duration_preview():
+    """What a duration typed in the entry form means, shown beside the field as you type."""
+    form_id = safe_form_id(request.args.get("form_id"), "entry-form")
+    preview = preview_duration(request.args.get("duration", "")[:100])
+    return render_template("entries/_duration_preview.html", p=f"{form_id}-", preview=preview)
+
+
+bp.add_app_template_filter(preview_duration, "duration_preview")
+bp.add_app_template_filter(queries.group_by_day, "by_day")
+
+
+@bp.app_template_filter("entry_time")
+def entry_time(entry) -> str:
+    """The time of day an entry was logged (``18:30``), when it was logged on its own day."""
+    logged = user_moment(current_user, entry.created_at)
+    return f"{logged:%H:%M}" if logged.date() == entry.study_date else ""
+
+
 @bp.post("/entries")
 def create():
     """Save a new entry. htmx gets a fresh form and the refreshed list."""
@@ -157,19 +195,26 @@ def create():
         template = "entries/_entry_form.html" if is_htmx() else "entries/new.html"
         return render_template(template, form=form), 422
     entry, _ = services.create_entry(current_user, data, request.form.get("idempotency_key"))
+    # A date chosen for a run of backdated sessions stays for the next one, until it is
+    # changed or the day changes (a page open past midnight starts from the new today).
+    today = user_today(current_user)
+    page_day = request.form.get("lists_day", "")[:10]
+    kept = None
+    if page_day == today.isoformat() and entry.study_date != today:
+        kept = entry.study_date.isoformat()
     if not is_htmx():
         flash("Entry saved.", "success")
-        return see_other(url_for("entries.today"))
+        return see_other(url_for("entries.today", date=kept))
     fresh = new_entry_form(current_user, url_for("entries.create"), form_id=form_id)
     fresh.values["stage"] = str(entry.stage_id)
     fresh.autofocus = "duration"
+    _keep_date(fresh, kept)
     # Only the list the entry shows in is sent again, and an older entry is pointed to;
     # a page whose lists were shown for another day (open past midnight) gets them all.
-    today = user_today(current_user)
     showing = _list_showing(entry.study_date, today)
     if showing is None:
         fresh.saved_earlier = entry
-    whole_panel = request.form.get("lists_day") != today.isoformat()
+    whole_panel = page_day != today.isoformat()
     lists = {}
     if whole_panel or showing == "today_entries":
         lists["today_entries"] = _today_entries(today)
@@ -184,6 +229,18 @@ def create():
         **lists,
     )
     return trigger(current_app.make_response((html, 200)), ENTRIES_CHANGED)
+
+
+def _keep_date(form, value: str | None) -> None:
+    """Start ``form`` on the date ``value`` (the one the last entry was saved for)."""
+    try:
+        day = date.fromisoformat(value or "")
+    except ValueError:
+        return
+    today = user_today(current_user)
+    if day != today and services.EARLIEST_DATE <= day <= today + timedelta(days=1):
+        form.values["date"] = day.isoformat()
+        form.date_kept = True
 
 
 def _entry_or_404(entry_id: int, *, include_deleted: bool = False):
@@ -220,19 +277,38 @@ def update(entry_id: int):
         form.htmx = is_htmx()
         template = "entries/_entry_form.html" if is_htmx() else "entries/edit.html"
         return render_template(template, form=form), 422
+    was_on = entry.study_date
     services.update_entry(entry, data)
     if not is_htmx():
         flash("Entry updated.", "success")
         return see_other(url_for("entries.show", entry_id=entry.id))
-    return _changed_row(entry_id, "Entry updated.")
+    return _changed_row(entry_id, "Entry updated.", was_on)
 
 
-def _changed_row(entry_id: int, announcement: str):
+def _changed_row(entry_id: int, announcement: str, *days):
     entry = _entry_or_404(entry_id)
     html = render_template(
-        "entries/_entry_announced.html", entry=entry, announcement=announcement, focus_entry=True
+        "entries/_entry_announced.html",
+        entry=entry,
+        announcement=announcement,
+        focus_entry=True,
+        **_totals_around(entry.study_date, *days),
     )
     return trigger(current_app.make_response(html), ENTRIES_CHANGED)
+
+
+def _totals_around(*days) -> dict:
+    """The totals a list shows around a changed entry: its days' and, on the Journal, the
+    summary line, counted with the filters of the page the request came from."""
+    page = urlsplit(request.headers.get("HX-Current-URL", ""))
+    on_journal = page.path == url_for("entries.journal")
+    filters = queries.parse_filters(MultiDict(parse_qsl(page.query)) if on_journal else {})
+    totals = queries.day_totals(current_user, filters, days)
+    return {
+        "day_totals": [(day, totals.get(day, 0)) for day in sorted(set(days))],
+        "journal_totals": queries.journal_totals(current_user, filters) if on_journal else None,
+        "filters": filters,
+    }
 
 
 @bp.post("/entries/<int:entry_id>/delete")
@@ -243,7 +319,9 @@ def delete(entry_id: int):
     if not is_htmx():
         flash(str(entry.id), "undo")
         return see_other(_back_to(url_for("entries.journal")))
-    html = render_template("entries/_entry_deleted.html", entry=entry)
+    html = render_template(
+        "entries/_entry_deleted.html", entry=entry, **_totals_around(entry.study_date)
+    )
     return trigger(current_app.make_response(html), ENTRIES_CHANGED)
 
 
@@ -255,12 +333,12 @@ def restore(entry_id: int):
     except ValidationError as error:
         if not is_htmx():
             flash(error.errors["entry"], "error")
-            return see_other(url_for("entries.journal"))
+            return see_other(_back_to(url_for("entries.journal")))
         html = render_template("entries/_entry_deleted.html", entry=entry, error=error.errors)
         return html, 422
     if not is_htmx():
         flash("Entry restored.", "success")
-        return see_other(url_for("entries.show", entry_id=entry.id))
+        return see_other(_back_to(url_for("entries.show", entry_id=entry.id)))
     return _changed_row(entry_id, "Entry restored.")
 
 

@@ -26,20 +26,28 @@
     showRequestError.timer = setTimeout(function () { box.hidden = true; }, 8000);
   }
 
-  // The study timer's start lives on the server; here it only ticks on screen.
-  function formatElapsed(ms) {
-    var minutes = Math.max(0, Math.floor(ms / 60000));
-    var hours = Math.floor(minutes / 60);
-    var rest = minutes % 60;
-    if (!minutes) return "less than a minute";
-    if (!hours) return rest + " min";
-    return rest ? hours + " h " + rest + " min" : hours + " h";
+  // The study timer's start lives on the server, and the page says how long it had run when
+  // it was drawn; the clock goes on from there (the device's own clock may be set wrong).
+  function two(number) {
+    return (number < 10 ? "0" : "") + number;
+  }
+
+  function formatClock(totalSeconds) {
+    var seconds = Math.max(0, Math.floor(totalSeconds));
+    var hours = Math.floor(seconds / 3600);
+    var minutes = Math.floor(seconds / 60) % 60;
+    var clock = two(minutes) + ":" + two(seconds % 60);
+    return hours ? hours + ":" + clock : clock;
   }
 
   function tickTimers() {
-    document.querySelectorAll("[data-timer-started]").forEach(function (element) {
-      var started = Date.parse(element.getAttribute("data-timer-started"));
-      if (!isNaN(started)) element.textContent = formatElapsed(Date.now() - started);
+    document.querySelectorAll("[data-timer-elapsed]").forEach(function (element) {
+      if (element.timerBase === undefined) {
+        var elapsed = Number(element.getAttribute("data-timer-elapsed"));
+        if (isNaN(elapsed)) return;
+        element.timerBase = performance.now() - elapsed * 1000;
+      }
+      element.textContent = formatClock((performance.now() - element.timerBase) / 1000);
     });
   }
 
@@ -126,7 +134,7 @@
       box.checked = shortcutsOn();
     });
     tickTimers();
-    setInterval(tickTimers, 15000);
+    setInterval(tickTimers, 1000);
     if (window.location.hash === "#search") {
       var search = document.getElementById("filter-q");
       if (search) search.focus();
@@ -199,3 +207,52 @@
   });
 })();
 // ==== end of Insights ==============================================================
+
+// ==== Daily loop: the entry form ====================================================
+// The Notes box grows with its text where the browser cannot size it by CSS alone
+// (field-sizing); tabbing into a box that still holds the reflection prompts puts the
+// cursor where the first answer goes; Ctrl/Cmd+Enter saves the form; Escape cancels an
+// inline edit. Without this the form works the same, only with less comfort.
+(function () {
+  "use strict";
+
+  var SIZES_ITSELF = window.CSS && CSS.supports && CSS.supports("field-sizing", "content");
+
+  function grow(box) {
+    if (SIZES_ITSELF || !box.matches(".entry-form textarea")) return;
+    if (box.scrollHeight > box.clientHeight) {
+      box.style.height = box.scrollHeight + 2 + "px";
+    }
+  }
+
+  document.addEventListener("input", function (event) {
+    grow(event.target);
+  });
+
+  // Only while the prompts are untouched: once you have written, the cursor is yours.
+  document.addEventListener("focusin", function (event) {
+    var box = event.target;
+    if (!box.matches || !box.matches("textarea[data-prompts]")) return;
+    if (box.value !== box.defaultValue || box.selectionStart !== box.selectionEnd) return;
+    var first = /^#{1,6}[ \t].*\n/m.exec(box.value);
+    if (!first) return;
+    var at = first.index + first[0].length;
+    box.setSelectionRange(at, at);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var form = event.target.closest && event.target.closest("form.entry-form");
+    if (!form) return;
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      form.requestSubmit();
+    } else if (event.key === "Escape" && !event.defaultPrevented) {
+      var cancel = form.querySelector("[data-cancel]");
+      if (cancel) {
+        event.preventDefault();
+        cancel.click();
+      }
+    }
+  });
+})();
+// ==== end of Daily loop =============================================================

@@ -153,6 +153,7 @@ def test_htmx_features_work_under_the_content_security_policy(signed_in, live_se
     expect(page.locator("#quick-add-duration-error")).to_have_count(0)
     # Stage change loads its topics; inline edit, cancel; delete and undo.
     quick.get_by_label("Stage").select_option(label="DevOps and deployment")
+    expect(quick.locator("summary")).to_contain_text("from DevOps and deployment")
     quick.locator("summary").click()
     expect(quick.get_by_label("Docker")).to_be_visible()
     entry = page.locator("#today-entries article.entry").first
