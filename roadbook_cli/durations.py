@@ -16,13 +16,16 @@ _HOURS = r"(?:h|hr|hrs|hour|hours)"
 _MINUTES = r"(?:m|min|mins|minute|minutes)"
 _NUMBER = r"(\d+(?:[.,]\d+)?|[.,]\d+)"
 _FORMS = (
-    (re.compile(rf"^{_NUMBER}\s*(?:{_MINUTES})?$"), 1),
+    (re.compile(r"^(\d+)$"), 1),  # a bare whole number is minutes
+    (re.compile(r"^(\d*[.,]\d+)$"), 60),  # a bare decimal is hours: 1.5 is 1 h 30 min
+    (re.compile(rf"^{_NUMBER}\s*{_MINUTES}$"), 1),
     (re.compile(rf"^{_NUMBER}\s*{_HOURS}$"), 60),
 )
 _HOURS_AND_MINUTES = (
     re.compile(rf"^(\d+)\s*{_HOURS}\s*,?\s*(\d+)\s*(?:{_MINUTES})?$"),
     re.compile(r"^(\d+):([0-5]\d)$"),
 )
+_BARE_DECIMAL = _FORMS[1][0]
 HELP = "type minutes like 45 or 90 min, or hours like 1.5h, 1h30 or 1h 30m."
 
 
@@ -43,6 +46,11 @@ def minutes(text: str) -> int:
     if found <= 0:
         raise DurationError("Duration must be more than zero.")
     if found > MAX_MINUTES:
+        if _BARE_DECIMAL.match(value):
+            raise DurationError(
+                f"Duration “{value}” means {value} hours (a number with a decimal point is "
+                f"hours), more than 24: for minutes, type {value}m."
+            )
         raise DurationError("Duration must be at most 24 hours.")
     return found
 

@@ -26,7 +26,10 @@ TABLE = [
     ("1h 30m", 90),
     ("1 hour, 5 min", 65),
     ("1:05", 65),
-    ("2.5", 3),  # half a minute and more counts as a minute
+    ("2.5m", 3),  # half a minute and more counts as a minute
+    ("1.5", 90),  # a bare decimal is hours
+    (",25", 15),
+    ("25.5", "Duration “25.5” means 25.5 hours"),
     ("24h", 1440),
     ("", "Duration is required."),
     ("-5", "Duration must be more than zero."),
