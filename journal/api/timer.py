@@ -19,7 +19,7 @@ TAGS = ["timer"]
 
 def _state() -> schemas.TimerOut:
     timer = services.running_timer(caller().user)
-    return present.timer(timer, services.elapsed_minutes(timer) if timer else 0)
+    return present.timer(timer, services.elapsed_seconds(timer) // 60 if timer else 0)
 
 
 @bp.get("/timer")
@@ -45,7 +45,7 @@ def start(json: schemas.TimerStart):
     except ValidationError as error:
         raise Problem.invalid(error) from None
     if not started:
-        elapsed = format_duration(services.elapsed_minutes(running))
+        elapsed = format_duration(services.elapsed_seconds(running) // 60)
         raise Problem(
             409,
             f"A timer for “{running.stage.name}” is running already ({elapsed}): "

@@ -11,7 +11,7 @@ from spectree import Response
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from ..clock import user_today
-from ..daily.services import elapsed_minutes, running_timer
+from ..daily.services import elapsed_seconds, running_timer
 from ..entries import queries
 from ..extensions import csrf
 from ..insights import panels
@@ -123,7 +123,7 @@ def today():
         date=day,
         entries=[present.entry(entry) for entry in queries.today_entries(user, day)],
         week=present.week(panels.week_goal(user, day), queries.week_summary(user, day)),
-        timer=present.timer(running, elapsed_minutes(running) if running else 0),
+        timer=present.timer(running, elapsed_seconds(running) // 60 if running else 0),
     )
 
 
