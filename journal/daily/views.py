@@ -21,8 +21,8 @@ from ..entries.duration import duration_input, format_duration
 from ..entries.forms import new_entry_form
 from ..entries.queries import stage_choices
 from ..entries.services import EARLIEST_DATE
-from ..htmx import is_htmx, is_partial, render, see_other
-from ..validation import ValidationError
+from ..htmx import is_htmx, is_partial, not_saved, render, see_other
+from ..validation import NOT_SAVED, ValidationError
 from . import reviews, services
 
 bp = Blueprint("daily", __name__)
@@ -126,7 +126,7 @@ def discard():
 def template():
     """Choose and edit the prompts new entries start with."""
     errors: dict[str, str] = {}
-    status = 200
+    refused = None
     current = services.entry_template(current_user)
     values = {"enabled": current.enabled, "text": current.text or services.DEFAULT_TEMPLATE}
     if request.method == "POST":
@@ -138,12 +138,13 @@ def template():
             values["text"] = services.DEFAULT_TEMPLATE
         try:
             services.save_entry_template(current_user, **values)
-        except ValidationError as error:
-            errors, status = error.errors, 422
+        except NOT_SAVED as error:
+            errors, refused = error.errors, error
         else:
             flash("Entry template saved.", "success")
             return see_other(url_for("auth.settings"))
-    return render_template("daily/template.html", values=values, errors=errors), status
+    page = render_template("daily/template.html", values=values, errors=errors)
+    return not_saved(page, refused) if refused else page
 
 
 def _week_start(value: str | None) -> date:
@@ -183,11 +184,11 @@ def save_review(week: str):
     first = _week_start(week)
     try:
         reviews.save_review(current_user, first, request.form.get("notes", ""))
-    except ValidationError as error:
+    except NOT_SAVED as error:
         data = reviews.gather_week(current_user, first, first + timedelta(days=6))
         template = "daily/_review_note.html" if is_htmx() else "daily/review.html"
         context = {"week": data, "errors": error.errors, "values": request.form, **_nav(first)}
-        return render_template(template, **context), 422
+        return not_saved(render_template(template, **context), error)
     if not is_htmx():
         flash("Review saved.", "success")
         return see_other(url_for("daily.review", week=first.isoformat()))
