@@ -104,3 +104,12 @@ def test_each_user_has_an_allowance_of_their_own(app, auth):
         quick_add(alice, app, "x" * 9_900)
     assert quick_add(alice, app, "x" * 9_900).status_code == 429
     assert quick_add(bob, app, "x" * 9_900, user="bob").status_code == 200
+
+
+def test_weekly_review_saves_spend_the_same_allowance(app, client, auth):
+    auth.login()
+    for _ in range(6):
+        assert quick_add(client, app, "x" * 9_900).status_code == 200
+    refused = client.post("/review/2026-11-16", data={"notes": "z" * 9_900}, headers=HX)
+    assert refused.status_code == 429
+    assert "z" * 9_900 in text(refused)  # the review, as typed

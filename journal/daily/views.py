@@ -16,9 +16,11 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from ..auth import rate_limit
 from ..clock import user_today, week_bounds
 from ..entries.duration import duration_input, format_duration
 from ..entries.forms import new_entry_form
+from ..entries.notes import NOTES_MAX_BYTES
 from ..entries.queries import stage_choices
 from ..entries.services import EARLIEST_DATE
 from ..htmx import is_htmx, is_partial, not_saved, render, see_other
@@ -182,8 +184,11 @@ def _nav(first: date) -> dict:
 @bp.post("/review/<week>")
 def save_review(week: str):
     first = _week_start(week)
+    notes = request.form.get("notes", "")
     try:
-        reviews.save_review(current_user, first, request.form.get("notes", ""))
+        # Its Markdown is rendered on save: paid for from the write allowance first.
+        rate_limit.spend(current_user.id, rate_limit.text_cost(notes[: NOTES_MAX_BYTES + 1]))
+        reviews.save_review(current_user, first, notes)
     except NOT_SAVED as error:
         data = reviews.gather_week(current_user, first, first + timedelta(days=6))
         template = "daily/_review_note.html" if is_htmx() else "daily/review.html"
