@@ -8,6 +8,8 @@ other settings (the library's defaults, 64 MiB, before) are made again at the ne
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,6 +36,23 @@ COMMON = frozenset(
 
 ARGON2_PARAMS = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
 MAX_CONCURRENT = 2
+
+# glibc's malloc: allocations from 128 KiB up are mapped for themselves and given back to the
+# system when freed. By default glibc raises that threshold after the first such free, and a
+# hash's 19 MiB then stays in each thread's arena: about 80 MB a worker after a few log-ins.
+M_MMAP_THRESHOLD = -3
+MMAP_THRESHOLD_BYTES = 128 * 1024
+
+
+def _give_large_buffers_back() -> None:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        libc.mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES)
+    except (OSError, AttributeError):  # not glibc: its allocator decides
+        pass
+
+
+_give_large_buffers_back()
 
 _slots: dict[int, threading.BoundedSemaphore] = {}
 _slots_lock = threading.Lock()

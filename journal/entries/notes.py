@@ -56,7 +56,7 @@ def _bounded_table(state, start_line: int, end_line: int, silent: bool) -> bool:
     before the rule fills in the missing ones: columns of the delimiter row times the lines
     up to the next blank one (all the table can hold).
     """
-    if start_line + 2 > end_line:
+    if not gfm_table(state, start_line, end_line, True):  # cheap: header and delimiter only
         return False
     env = state.env
     blank = env.get("blank_at")
@@ -70,11 +70,10 @@ def _bounded_table(state, start_line: int, end_line: int, silent: bool) -> bool:
     if cells > left:
         env["over_cells"] = max(env.get("over_cells", 0), cells)
         return False
-    if not gfm_table(state, start_line, end_line, silent):
-        return False
-    if not silent:
-        env["cells_left"] = left - cells
-    return True
+    if silent:
+        return True
+    env["cells_left"] = left - cells
+    return gfm_table(state, start_line, end_line, False)
 
 
 def _next_blank_lines(text: str) -> list[int]:
