@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import ClassVar
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, ForeignKey, Index, String
+from sqlalchemy import BigInteger, Float, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import utcnow
@@ -96,5 +96,5 @@ class WriteAllowance(db.Model):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
     )
-    tokens: Mapped[float]
+    tokens: Mapped[float] = mapped_column(Float)
     updated_at: Mapped[datetime]
