@@ -40,7 +40,6 @@ import json
 import re
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -53,7 +52,7 @@ import zipfile
 from collections import Counter
 from pathlib import Path
 
-from .server import Browser, Server
+from .server import Browser, Server, prepare_database
 from .stress import machine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -436,23 +435,13 @@ class Memory(threading.Thread):
 
 def prepare(work: Path, database: Path) -> None:
     names = ["learner", "attacker"] + [f"writer{n}" for n in range(1, len(HOSTILE_NOTES) + 1)]
-    script = (
-        "from journal import create_app\n"
-        "from journal.schema import upgrade_database\n"
-        "from journal.auth.services import create_user\n"
-        "app = create_app()\n"
-        "upgrade_database(app)\n"
-        "with app.app_context():\n"
-        f"    for name in {names!r}:\n"
-        f"        create_user(name, {PASSWORD!r}, is_owner=name == 'learner')\n"
-    )
     env = {
         "JOURNAL_DATABASE_URL": f"sqlite:///{database}",
         "JOURNAL_INSTANCE_PATH": str(work / "instance"),
         "JOURNAL_SECRET_KEY": "bench",
         "PATH": "/usr/bin:/bin",
     }
-    subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True)
+    prepare_database(env, names, PASSWORD)
 
 
 def percentile(values: list[float], share: float) -> float:
