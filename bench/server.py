@@ -37,6 +37,22 @@ def wait_until_up(url: str, seconds: float = 60, log: Path | None = None) -> Non
     raise RuntimeError(f"{url} did not answer within {seconds} s (log: {log})\n{detail}")
 
 
+def prepare_database(env: dict, names: list[str], password: str) -> None:
+    """Migrate a fresh database and create the accounts (the first is the owner), in a
+    process of its own with the settings in ``env``."""
+    script = (
+        "from journal import create_app\n"
+        "from journal.schema import upgrade_database\n"
+        "from journal.auth.services import create_user\n"
+        "app = create_app()\n"
+        "upgrade_database(app)\n"
+        "with app.app_context():\n"
+        f"    for number, name in enumerate({names!r}):\n"
+        f"        create_user(name, {password!r}, is_owner=number == 0)\n"
+    )
+    subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True)
+
+
 def worker_pids(master: int) -> list[int]:
     """The worker processes of a gunicorn master."""
     children = Path(f"/proc/{master}/task/{master}/children")

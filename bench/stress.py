@@ -45,6 +45,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from .server import free_port, wait_until_up, worker_pids
+from .server import prepare_database as create_accounts
 
 ROOT = Path(__file__).resolve().parent.parent
 PASSWORD = "stress test passphrase"
@@ -236,17 +237,7 @@ class Client:
 
 def prepare_database(env: dict, clients: int) -> None:
     """Migrate the fresh database and create the accounts, in a separate process."""
-    script = (
-        "from journal import create_app\n"
-        "from journal.schema import upgrade_database\n"
-        "from journal.auth.services import create_user\n"
-        "app = create_app()\n"
-        "upgrade_database(app)\n"
-        "with app.app_context():\n"
-        f"    for n in range({clients}):\n"
-        f"        create_user(f'stress{{n:02d}}', {PASSWORD!r}, is_owner=n == 0)\n"
-    )
-    subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, check=True)
+    create_accounts(env, [f"stress{n:02d}" for n in range(clients)], PASSWORD)
 
 
 def start_gunicorn(env: dict, port: int, workers: int, log: Path) -> subprocess.Popen:

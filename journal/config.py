@@ -22,6 +22,9 @@ DEFAULTS = {
     # Memory for rendered pages kept per worker (journal/cache.py); 0 turns it off.
     "RENDER_CACHE_BYTES": 4 * 1024 * 1024,
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
+    # Strict-Transport-Security on responses that came over HTTPS (0 turns it off).
+    "HSTS_SECONDS": 365 * 24 * 3600,
+    "HSTS_INCLUDE_SUBDOMAINS": False,
     "WTF_CSRF_TIME_LIMIT": None,
 }
 

@@ -14,12 +14,38 @@ from pathlib import Path
 
 from flask import Flask, current_app
 from sqlalchemy import URL, Engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from .extensions import db
+from .validation import Refused
 from .writer_queue import WriterQueue
 
 BEGIN_OPTION = "sqlite_begin"
+# SQLite's "database is locked" (SQLITE_BUSY) and "table is locked" (SQLITE_LOCKED), in the
+# low byte of every extended result code; PostgreSQL's lock_not_available.
+SQLITE_BUSY_CODES = {5, 6}
+POSTGRES_BUSY_STATE = "55P03"
+BUSY_RETRY_SECONDS = 2
+
+
+class DatabaseBusy(Refused):
+    """A write could not get the database in time: nothing was written."""
+
+    def __init__(self):
+        super().__init__(
+            "The journal is busy: nothing was saved. Please try again in a moment.",
+            BUSY_RETRY_SECONDS,
+        )
+
+
+def is_busy(error: OperationalError) -> bool:
+    """Whether ``error`` says the database was locked by another writer."""
+    original = getattr(error, "orig", None)
+    code = getattr(original, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in SQLITE_BUSY_CODES
+    return getattr(original, "sqlstate", None) == POSTGRES_BUSY_STATE
 
 
 def utcnow() -> datetime:
@@ -79,15 +105,23 @@ def write_transaction() -> Iterator[Session]:
     On SQLite the transaction starts with ``BEGIN IMMEDIATE``, taking the write lock
     up front. A read transaction the request already holds is ended first, and what it
     loaded is expired, so the block reads current rows under the write lock.
+
+    A write that cannot get the database within the busy timeout raises DatabaseBusy
+    (nothing was written), which the request answers with 503 and ``Retry-After``.
     """
     session = db.session()
     if session.in_transaction():
         session.commit()
     with _writers_turn():
-        session.connection(execution_options={BEGIN_OPTION: "IMMEDIATE"})
         try:
+            session.connection(execution_options={BEGIN_OPTION: "IMMEDIATE"})
             yield session
             session.commit()
+        except OperationalError as error:
+            session.rollback()
+            if is_busy(error):
+                raise DatabaseBusy() from error
+            raise
         except BaseException:
             session.rollback()
             raise

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from urllib.parse import urlsplit
 
-from flask import Response, redirect, render_template, request
+from flask import Response, make_response, redirect, render_template, request
 
 
 def is_htmx() -> bool:
@@ -36,6 +36,15 @@ def trigger(response: Response, *events: str) -> Response:
     if events:
         payload = {name: {"target": "body"} for name in events}
         response.headers["HX-Trigger"] = json.dumps(payload, separators=(",", ":"))
+    return response
+
+
+def not_saved(body: str, error) -> Response:
+    """Answer a form that was not saved with the form again, as typed, and why: 422 for bad
+    input (``ValidationError``), 429 or 503 with ``Retry-After`` when refused for now."""
+    response = make_response(body, error.status)
+    if error.retry_after:
+        response.headers["Retry-After"] = str(error.retry_after)
     return response
 
 

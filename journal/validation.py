@@ -1,4 +1,5 @@
-"""The one error every service raises for bad input: a message per field at fault."""
+"""The errors services raise: bad input (a message per field at fault), and a request
+refused for now (the database is busy, or too many tries or saves in a short time)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from werkzeug.routing import IntegerConverter
 class ValidationError(ValueError):
     """Input that cannot be saved. ``errors`` maps a form field's name to its message."""
 
+    status = 422
+    retry_after: int | None = None
+
     def __init__(self, errors: dict[str, str]):
         super().__init__("; ".join(errors.values()))
         self.errors = errors
@@ -15,6 +19,35 @@ class ValidationError(ValueError):
     @classmethod
     def one(cls, field: str, message: str) -> ValidationError:
         return cls({field: message})
+
+
+class Refused(Exception):
+    """Nothing is wrong with the request, but it cannot be done now: nothing was saved, and
+    the same request may be sent again after ``retry_after`` seconds. A form shows
+    ``message`` above its fields (``errors["form"]``), or under ``field``, and keeps what
+    was typed."""
+
+    status = 503
+
+    def __init__(self, message: str, retry_after: int, field: str = "form"):
+        super().__init__(message)
+        self.message = message
+        self.retry_after = max(1, int(retry_after))
+        self.field = field
+
+    @property
+    def errors(self) -> dict[str, str]:
+        return {self.field: self.message}
+
+
+class TooManyRequests(Refused):
+    """Too many tries or saves in a short time."""
+
+    status = 429
+
+
+# What a form's save can answer instead of saving: views catch these together.
+NOT_SAVED = (ValidationError, Refused)
 
 
 # The largest id every supported database stores in an INTEGER column (PostgreSQL's is

@@ -24,7 +24,7 @@ from journal.extensions import db
 from journal.schema import upgrade_database
 
 PASSWORD = "a long test passphrase"
-# Fast hashing for tests; production uses argon2-cffi's defaults.
+# Fast hashing for tests; production uses OWASP's small-server settings (auth/passwords.py).
 CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 64, "parallelism": 1}
 TEST_DATABASE_URL = os.environ.get("JOURNAL_TEST_DATABASE_URL", "").strip()
 NO_POSTGRES = "no PostgreSQL server configured (set JOURNAL_TEST_DATABASE_URL, see README)"
@@ -38,6 +38,9 @@ def make_config(tmp_path, **overrides) -> dict:
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'journal.sqlite3'}",
         "WTF_CSRF_ENABLED": False,
         "ARGON2_PARAMS": CHEAP_ARGON2,
+        # Tests save far faster than people do: the write allowance is tested on its own
+        # (test_rate_limit.py), with its production settings.
+        "WRITE_BURST": 0,
     }
     config.update(overrides)
     return config

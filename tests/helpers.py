@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import re
 import sqlite3
+import threading
 from datetime import UTC, datetime
 
 # What htmx sends for a targeted swap (a fragment), and for a boosted or full request.
@@ -77,3 +78,20 @@ def backdate_timer(app, minutes, username="alice"):
         timer = db.session.get(Timer, user.id)
         timer.started_at = utcnow() - timedelta(minutes=minutes, seconds=5)
         db.session.commit()
+
+
+def at_once(count: int, send) -> list[int]:
+    """Call ``send(number)`` from ``count`` threads released together; their statuses, sorted."""
+    start = threading.Barrier(count)
+    statuses: list[int] = []
+
+    def run(number):
+        start.wait()
+        statuses.append(send(number).status_code)
+
+    threads = [threading.Thread(target=run, args=(number,)) for number in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(statuses)

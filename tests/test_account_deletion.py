@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from journal.auth.services import get_user_by_name
@@ -18,6 +19,12 @@ from .helpers import HX, text
 # Tables whose rows belong to no one in particular (none so far). Every other table must
 # get rows from the user below, so that the deletion is proven for it too.
 NOT_PERSONAL: set[str] = set()
+
+
+@pytest.fixture
+def app(make_app):
+    # With the write allowance on (as in production), so that its rows are made too.
+    return make_app(WRITE_BURST=60)
 
 
 def password_error(response) -> str | None:

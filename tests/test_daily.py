@@ -328,8 +328,8 @@ def test_weekly_review_errors_and_isolation(app, auth):
     body = text(bob.get("/review/2026-11-16"))
     assert "alice-secret" not in body and "alice-review" not in body
     assert bob.get("/review/not-a-date").status_code == 404
-    too_long = alice.post("/review/2026-11-16", data={"notes": "x" * 100_001}, headers=HX)
-    assert too_long.status_code == 422 and "Review must be at most 100 kB." in text(too_long)
+    too_long = alice.post("/review/2026-11-16", data={"notes": "x" * 10_001}, headers=HX)
+    assert too_long.status_code == 422 and "Review must be at most 10 kB." in text(too_long)
 
 
 def test_review_pages_link_weeks(app, client, auth):

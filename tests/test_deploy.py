@@ -323,3 +323,28 @@ def test_a_preloaded_app_forgets_the_masters_connections_after_the_fork(app, mon
     with app.app_context():
         assert db.engine.pool is not pool
         assert db.engine.pool.checkedin() == 0
+
+
+def header_values(config: str, pattern: str) -> dict[str, str]:
+    return {name.lower(): value for name, value in re.findall(pattern, config)}
+
+
+@pytest.mark.parametrize(
+    ("config", "pattern"),
+    [
+        ("Caddyfile", r'^\t\t\t([\w-]+) "([^"]*)"$'),
+        ("nginx-roadbook.conf", r'^\s+add_header ([\w-]+) "([^"]*)" always;$'),
+    ],
+)
+def test_the_proxies_serve_static_files_with_the_apps_headers_and_hsts(
+    app, client, config, pattern
+):
+    """The proxy serves /static/ itself: those files carry what the app's responses carry."""
+    text = (DEPLOY / config).read_text()
+    static = text[text.index("/static/") :]
+    found = header_values(static[: static.index("}")], re.compile(pattern, re.M))
+    page = client.get("/setup").headers
+    for name in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy",
+                 "X-Frame-Options", "Cross-Origin-Opener-Policy"):  # fmt: skip
+        assert found[name.lower()] == page[name], name
+    assert found["strict-transport-security"] == "max-age=31536000"

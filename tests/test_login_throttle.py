@@ -13,8 +13,8 @@ from journal.auth.models import FailedLogin, LoginSession
 from journal.db import utcnow
 from journal.extensions import db
 
-from .conftest import PASSWORD, make_config
-from .helpers import text
+from .conftest import PASSWORD, AuthActions, make_config
+from .helpers import at_once, text
 
 WRONG = "not the password at all"
 REFUSED = "Too many failed attempts."
@@ -251,3 +251,52 @@ def test_when_failures_happened_is_recorded_in_utc(app, client, auth):
 
 def test_an_install_without_accounts_sends_login_to_setup(client):
     assert client.get("/login").location == "/setup"
+
+
+# Real parallelism: threads against the app, each with a client of its own, all released
+# at once. Hashing costs a few milliseconds here, so every try is still checking its password
+# when the others arrive, as with production's half-second argon2.
+SLOWER_ARGON2 = {"time_cost": 3, "memory_cost": 4096, "parallelism": 1}
+
+
+def test_forty_parallel_guesses_check_exactly_five_passwords(make_app, auth):
+    app = make_app(ARGON2_PARAMS=SLOWER_ARGON2, ARGON2_MAX_CONCURRENT=8)
+    AuthActionsFor(app).create()
+    statuses = at_once(40, lambda number: attempt(app.test_client()))
+    assert statuses == [401] * 5 + [429] * 35
+    assert failures(app) == 5
+    # The right password, after the limit: refused.
+    assert attempt(app.test_client(), password=PASSWORD).status_code == 429
+    assert sessions(app) == 0
+
+
+def test_the_right_password_inside_a_burst_is_refused_once_the_limit_is_reached(make_app):
+    app = make_app(ARGON2_PARAMS=SLOWER_ARGON2, ARGON2_MAX_CONCURRENT=8)
+    AuthActionsFor(app).create()
+    for _ in range(4):
+        attempt(app.test_client())
+    # One wrong guess and the right password race for the last free try, with others.
+    statuses = at_once(
+        12, lambda number: attempt(app.test_client(), password=PASSWORD if number else WRONG)
+    )
+    checked = [status for status in statuses if status != 429]
+    assert len(checked) == 1  # one try was left: the rest were refused unchecked
+    assert sessions(app) == (1 if checked == [303] else 0)
+
+
+def test_parallel_guesses_on_the_password_page_are_counted_exactly(make_app):
+    app = make_app(ARGON2_PARAMS=SLOWER_ARGON2, ARGON2_MAX_CONCURRENT=8)
+    AuthActionsFor(app).create()
+    clients = [app.test_client() for _ in range(20)]
+    for client in clients:
+        client.post("/login", data={"username": "alice", "password": PASSWORD})
+    form = {"current_password": WRONG, "new_password": "a brand new passphrase"}
+    form["confirm_password"] = form["new_password"]
+    statuses = at_once(20, lambda number: clients[number].post("/settings/password", data=form))
+    assert statuses == [422] * 5 + [429] * 15
+    assert failures(app) == 5
+
+
+class AuthActionsFor(AuthActions):
+    def __init__(self, app):
+        super().__init__(app, app.test_client())

@@ -1,4 +1,9 @@
-from journal.entries.notes import clean_tag, extract_tags, render_notes
+import time
+
+import pytest
+
+from journal.entries.notes import clean_tag, drop_empty_sections, extract_tags, render_notes
+from journal.validation import ValidationError
 
 
 def test_markdown_is_rendered():
@@ -29,8 +34,9 @@ def test_scripts_and_event_handlers_are_removed():
 
 def test_javascript_and_data_links_are_removed():
     html = render_notes("[a](javascript:alert(1)) [b](data:text/html;base64,PHNjcmlwdD4=)")
-    assert "javascript:" not in html
-    assert "data:" not in html
+    # Such a link is not made at all: its source stays as text.
+    assert "<a" not in html and "href" not in html
+    assert "<p>[a](javascript:alert(1)) [b](data:text/html;base64,PHNjcmlwdD4=)</p>" in html
 
 
 def test_htmx_attributes_never_survive():
@@ -99,3 +105,99 @@ def test_one_note_never_leaks_into_the_next():
     assert "example.com/first" not in second
     assert "x = 1" not in second
     assert "[the docs][ref]" in second
+
+
+# CommonMark with GitHub's tables and strikethrough, as learners write on GitHub or Obsidian.
+
+
+def test_a_list_right_after_a_line_of_text_is_a_list():
+    html = render_notes("Today:\n- generators\n- decorators")
+    assert "<ul>\n<li>generators</li>\n<li>decorators</li>\n</ul>" in html
+
+
+def test_a_line_break_typed_in_a_note_stays_a_line_break():
+    assert render_notes("read chapter 3\ndid the exercises") == (
+        "<p>read chapter 3<br>\ndid the exercises</p>"
+    )
+
+
+def test_strikethrough_and_an_image_shown_as_a_link():
+    html = render_notes("~~flask~~ ![diagram](https://example.com/d.png)")
+    assert "<s>flask</s>" in html
+    assert "<img" not in html
+    assert 'href="https://example.com/d.png"' in html and ">diagram</a>" in html
+
+
+# Hostile notes: the inputs that took Python-Markdown seconds to minutes, at the size limit.
+# Generous bounds: they catch super-linear growth, the benchmark measures speed.
+HOSTILE = {
+    "brackets": "[" * 10_000,
+    "unclosed links": "[a](b " * 1_666,
+    "setext headings": "a\n=\n" * 2_500,
+    "image openers": "![" * 5_000,
+    "links and emphasis": "[*" * 5_000,
+    "nested quotes": (">" * 19 + "a\n\n") * 450,
+    "backslashes": "\\" * 10_000,
+    "tabs and spaces": ("\t" * 50 + " " * 50 + "a\n") * 98,
+}
+
+
+@pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
+def test_hostile_notes_render_in_bounded_time_and_size(text):
+    assert len(text.encode()) <= 10_000  # what a form accepts
+    began = time.perf_counter()
+    html = render_notes(text)
+    assert time.perf_counter() - began < 3
+    assert len(html) <= 6 * len(text) + 8_000
+
+
+def empty_cells_table(columns: int, rows: int) -> str:
+    """A header of ``columns`` cells, then ``rows`` one-letter rows: each is filled in with
+    an empty cell per column."""
+    return "|" + "a|" * columns + "\n|" + "-|" * columns + "\n" + "a\n" * rows
+
+
+def test_a_table_asking_for_a_million_cells_stays_text():
+    text = empty_cells_table(1_000, 1_000)  # 6 kB
+    began = time.perf_counter()
+    html = render_notes(text)
+    assert time.perf_counter() - began < 3
+    assert "<table>" not in html and "<td>" not in html
+    assert len(html) <= 6 * len(text) + 8_000
+
+
+def test_tables_up_to_five_hundred_cells_are_tables():
+    assert render_notes(empty_cells_table(10, 49)).count("<td>") == 490
+    html = render_notes(empty_cells_table(10, 49) + "\n" + empty_cells_table(10, 49))
+    assert html.count("<table>") == 1  # the second one would pass the five hundred
+
+
+def test_a_saved_note_with_too_many_table_cells_is_refused_with_a_message():
+    with pytest.raises(ValidationError) as refused:
+        render_notes(empty_cells_table(20, 100), strict=True)
+    assert refused.value.errors == {
+        "notes": "Notes: tables can hold at most 500 cells in all; this one would hold 2,020 "
+        "(every row gets a cell per column)."
+    }
+
+
+def test_a_note_that_would_render_too_large_is_shown_as_text():
+    text = (">" * 19 + "<b>a</b>\n\n") * 100
+    html = render_notes(text)
+    assert html.startswith("<p>&gt;&gt;&gt;") and "<blockquote>" not in html
+    assert "<br>" in html and "<b>" not in html
+    with pytest.raises(ValidationError) as refused:
+        render_notes(text, strict=True)
+    assert "would be too large" in refused.value.errors["notes"]
+
+
+def test_dropping_empty_sections_takes_linear_time():
+    began = time.perf_counter()
+    assert drop_empty_sections("# a\n" * 100_000) == ""
+    assert time.perf_counter() - began < 3
+
+
+def test_only_real_tables_spend_the_cell_budget():
+    """Lines that could never be a table's (setext headings here) are not counted as one."""
+    html = render_notes("a\n=\n" * 2_500, strict=True)
+    assert html.count("<h1>a</h1>") == 2_500

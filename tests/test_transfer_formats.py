@@ -298,13 +298,11 @@ def test_notes_over_the_size_limit_are_refused(app, auth):
     document = {
         "format": "roadbook-journal",
         "version": 1,
-        "entries": [{"date": "2026-03-01", "stage": "A", "notes": "x" * 100_001}],
+        "entries": [{"date": "2026-03-01", "stage": "A", "notes": "x" * 10_001}],
     }
     with pytest.raises(FormatError) as error:
         import_bytes(app, "alice", json.dumps(document).encode(), "x.json")
-    assert (
-        str(error.value) == "entry 1 (2026-03-01): notes must be at most 100 kB; these are 100 kB."
-    )
+    assert str(error.value) == "entry 1 (2026-03-01): notes must be at most 10 kB; these are 10 kB."
 
 
 def test_the_format_can_be_named_instead_of_recognised(app, auth):

@@ -106,8 +106,15 @@ def fill(engine) -> dict[str, list[dict]]:
     return inserted
 
 
-def assert_kept(engine, inserted: dict[str, list[dict]]) -> None:
-    """Every row inserted before the upgrade is still there, with the same values."""
+# Columns an upgrade makes again from others, on purpose: the notes' HTML is rendered anew
+# from their Markdown (revision 0007). The filled notes are plain words: one paragraph.
+RENDERED_AGAIN = {("entries", "notes_html"), ("weekly_reviews", "notes_html")}
+NOTES_RENDERED_AGAIN_AT = "0007"
+
+
+def assert_kept(engine, inserted: dict[str, list[dict]], *, rendered_again=True) -> None:
+    """Every row inserted before the upgrade is still there, with the same values (and the
+    HTML of its notes rendered from them)."""
     metadata = sa.MetaData()
     metadata.reflect(bind=engine)
     assert "entries" in metadata.tables
@@ -125,7 +132,9 @@ def assert_kept(engine, inserted: dict[str, list[dict]]) -> None:
                 found = stored.get(tuple(row[k] for k in key))
                 assert found is not None, f"{name} lost the row {row}"
                 for column, value in row.items():
-                    if column in found:
+                    if rendered_again and (name, column) in RENDERED_AGAIN:
+                        assert found[column] == f"<p>{row['notes']}</p>", found
+                    elif column in found:
                         assert _same(found[column], value), f"{name}.{column}: {found[column]!r}"
 
 
@@ -172,7 +181,9 @@ def test_a_database_from_every_revision_upgrades_and_keeps_every_row(
     with app.app_context():
         head = script_directory(app).get_current_head()
         assert current_revision(app) == head
-        assert_kept(db.engine, inserted)
+        order = all_revisions()
+        rendered_again = order.index(revision) < order.index(NOTES_RENDERED_AGAIN_AT)
+        assert_kept(db.engine, inserted, rendered_again=rendered_again)
         # Today's models read the upgraded rows.
         entries = db.session.scalars(select(Entry).order_by(Entry.id)).all()
         assert [entry.id for entry in entries] == [row["id"] for row in inserted["entries"]]
@@ -238,7 +249,7 @@ def test_an_upgrade_that_rebuilds_a_table_keeps_every_row(
     upgrade_database(app)
     with app.app_context():
         assert current_revision(app) == "zz_later"
-        assert_kept(db.engine, inserted)
+        assert_kept(db.engine, inserted, rendered_again=False)
         with db.engine.connect() as connection:
             moods = connection.exec_driver_sql("SELECT DISTINCT mood FROM entries").scalars()
             assert list(moods) == ["calm"]
@@ -289,3 +300,53 @@ def test_a_newer_database_is_refused_before_any_snapshot(tmp_path):
     with pytest.raises(Exception, match="newer version"):
         upgrade_database(app)
     assert snapshots(app) == []
+
+
+def test_the_upgrade_renders_every_note_again_with_commonmark(tmp_path, empty_database):
+    """Notes saved by Python-Markdown (its HTML kept as it was) get today's rendering, in
+    batches; their Markdown does not change."""
+    app = migrated_app(tmp_path, empty_database)
+    with app.app_context():
+        upgrade(directory=app.extensions["migrate"].directory, revision="0006")
+        engine = db.engine
+        tables = sa.MetaData()
+        tables.reflect(bind=engine)
+        moment = datetime(2026, 1, 2, 8, 0)
+        notes = ["Today:\n- generators\n- decorators"] + [f"note {n}" for n in range(2, 451)]
+        with engine.begin() as connection:
+            connection.execute(
+                tables.tables["users"].insert(),
+                {"id": 1, "username": "alice", "password_hash": "x", "timezone": "UTC",
+                 "is_owner": True, "created_at": moment},
+            )  # fmt: skip
+            connection.execute(
+                tables.tables["stages"].insert(),
+                {"id": 1, "user_id": 1, "position": 1, "name": "Python", "color": "#336699",
+                 "description": "", "created_at": moment},
+            )  # fmt: skip
+            connection.execute(
+                tables.tables["entries"].insert(),
+                [
+                    {"id": number, "user_id": 1, "stage_id": 1, "study_date": date(2026, 1, 2),
+                     "minutes": 30, "notes": text, "notes_html": "<p>old</p>",
+                     "created_at": moment, "updated_at": moment}
+                    for number, text in enumerate(notes, start=1)
+                ],
+            )  # fmt: skip
+            connection.execute(
+                tables.tables["weekly_reviews"].insert(),
+                {"id": 1, "user_id": 1, "week_start": date(2025, 12, 29),
+                 "notes": "a *good* week", "notes_html": "<p>old</p>",
+                 "created_at": moment, "updated_at": moment},
+            )  # fmt: skip
+        engine.dispose()
+    upgrade_database(app)
+    with app.app_context(), db.engine.connect() as connection:
+        rows = connection.exec_driver_sql("SELECT id, notes, notes_html FROM entries").all()
+        review = connection.exec_driver_sql("SELECT notes, notes_html FROM weekly_reviews").one()
+        db.engine.dispose()
+    html = {row.id: row.notes_html for row in rows}
+    assert html[1] == "<p>Today:</p>\n<ul>\n<li>generators</li>\n<li>decorators</li>\n</ul>"
+    assert all(html[number] == f"<p>note {number}</p>" for number in range(2, 451))
+    assert rows[0].notes == "Today:\n- generators\n- decorators"
+    assert tuple(review) == ("a *good* week", "<p>a <em>good</em> week</p>")

@@ -6,13 +6,14 @@ import hashlib
 import re
 import secrets
 import zoneinfo
+from contextlib import suppress
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import Table, bindparam, delete, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from ..db import utcnow, write_transaction
+from ..db import DatabaseBusy, utcnow, write_transaction
 from ..extensions import db
 from ..roadmap.services import copy_default_roadmap
 from ..validation import ValidationError
@@ -77,8 +78,14 @@ def authenticate(username: str, password: str) -> User | None:
     if not verify_password(user.password_hash, password):
         return None
     if needs_rehash(user.password_hash):
-        with write_transaction():
-            user.password_hash = hash_password(password)
+        # Made with older settings: stored again with today's. Hashed before the write
+        # transaction; a busy database leaves it for the next log-in.
+        new_hash = hash_password(password)
+        try:
+            with write_transaction():
+                user.password_hash = new_hash
+        except DatabaseBusy:
+            pass
     return user
 
 
@@ -185,10 +192,12 @@ def user_for_token(token: str) -> User | None:
     now = utcnow()
     idle_limit = timedelta(hours=current_app.config["SESSION_IDLE_HOURS"])
     if row.expires_at <= now or (not row.remember and now - row.last_seen_at > idle_limit):
-        end_session(token)
+        with suppress(DatabaseBusy):  # refused all the same; the row goes another time
+            end_session(token)
         return None
     if now - row.last_seen_at > TOUCH_EVERY:
-        with write_transaction():
+        # Bookkeeping: a page must not fail because the database was too busy to note it.
+        with suppress(DatabaseBusy), write_transaction():
             row.last_seen_at = now
             if not row.remember:
                 row.expires_at = now + idle_limit

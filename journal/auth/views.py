@@ -22,9 +22,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..api.tokens import revoke_all
 from ..entries.services import purge_deleted
 from ..extensions import login_manager
-from ..htmx import is_htmx, local_path, see_other
-from ..validation import ValidationError
+from ..htmx import is_htmx, local_path, not_saved, see_other
+from ..validation import NOT_SAVED, ValidationError
 from . import services, throttle
+from .throttle import TooManyAttempts
 
 bp = Blueprint("auth", __name__)
 
@@ -80,9 +81,9 @@ def _create_account(template: str, *, is_owner: bool):
             timezone=form.get("timezone") or "UTC",
             is_owner=is_owner,
         )
-    except ValidationError as error:
-        return render_template(template, errors=error.errors, values=form), 422
-    _sign_in(user, remember=False)
+        _sign_in(user, remember=False)
+    except NOT_SAVED as error:
+        return not_saved(render_template(template, errors=error.errors, values=form), error)
     flash(f"Welcome, {user.username}. Your roadmap is ready.", "success")
     return see_other(url_for("entries.today"))
 
@@ -117,23 +118,22 @@ def login():
         return render_template("auth/login.html", error=None, values={}, next_url=next_url)
     username = request.form.get("username", "")
     values = {"username": username}
-    address = throttle.client_address()
-    wait = throttle.refusal(username, address)
-    if wait is not None:
-        # Checked before the password, and the same for every name, known or not.
+    try:
+        # Counted before the password is checked, and the same for every name, known or not.
+        attempt = throttle.reserve(username, throttle.client_address())
+        user = services.authenticate(username, request.form.get("password", ""))
+        if user is None:
+            error = "Username or password is not correct."
+            return render_template(
+                "auth/login.html", error=error, values=values, next_url=next_url
+            ), 401
+        attempt.succeeded(clear=True)
+        _sign_in(user, remember=bool(request.form.get("remember")))
+    except NOT_SAVED as error:
         page = render_template(
-            "auth/login.html", error=wait.message, values=values, next_url=next_url
+            "auth/login.html", error=error.message, values=values, next_url=next_url
         )
-        return page, 429, {"Retry-After": str(wait.seconds)}
-    user = services.authenticate(username, request.form.get("password", ""))
-    if user is None:
-        throttle.record_failure(username, address)
-        error = "Username or password is not correct."
-        return render_template(
-            "auth/login.html", error=error, values=values, next_url=next_url
-        ), 401
-    throttle.clear_failures(user.username)
-    _sign_in(user, remember=bool(request.form.get("remember")))
+        return not_saved(page, error)
     return see_other(next_url or url_for("entries.today"))
 
 
@@ -168,82 +168,85 @@ def _sign_out() -> None:
 @login_required
 def settings():
     errors: dict[str, str] = {}
-    status = 200
+    refused = None
+    chosen = current_user.timezone
     if request.method == "POST":
+        chosen = request.form.get("timezone", "")
         try:
-            services.update_settings(current_user, timezone=request.form.get("timezone", ""))
-        except ValidationError as error:
-            errors, status = error.errors, 422
+            services.update_settings(current_user, timezone=chosen)
+        except NOT_SAVED as error:
+            errors, refused = error.errors, error
         else:
             flash("Settings saved.", "success")
             return see_other(url_for("auth.settings"))
-    return render_template(
-        "auth/settings.html", errors=errors, timezones=sorted(available_timezones())
-    ), status
+    page = render_template(
+        "auth/settings.html",
+        errors=errors,
+        timezones=sorted(available_timezones()),
+        chosen_timezone=chosen,
+    )
+    return not_saved(page, refused) if refused else page
 
 
-class Throttled(Exception):
-    def __init__(self, errors: dict[str, str]):
-        self.errors = errors
-
-
-def _check_password_guesses(field: str) -> None:
-    """A signed-in page that asks for the password counts wrong guesses like the login."""
-    wait = throttle.refusal(current_user.username, throttle.client_address())
-    if wait is not None:
-        raise Throttled({field: wait.message})
+def _with_password(field: str, check) -> None:
+    """Run ``check`` (it verifies the password first) as a try counted like a log-in: a
+    wrong password stays counted; refused tries say why under the password ``field``."""
+    try:
+        attempt = throttle.reserve(current_user.username, throttle.client_address())
+    except TooManyAttempts as error:
+        error.field = field
+        raise
+    try:
+        check()
+    except ValidationError as error:
+        if field not in error.errors:  # the password was right; something else was not
+            attempt.succeeded()
+        raise
+    attempt.succeeded()
 
 
 @bp.route("/settings/password", methods=["GET", "POST"])
 @login_required
 def password():
-    errors: dict[str, str] = {}
-    status = 200
     if request.method == "POST":
         form = request.form
         try:
-            _check_password_guesses("current_password")
-            services.change_password(
-                current_user,
-                form.get("current_password", ""),
-                form.get("new_password", ""),
-                form.get("confirm_password", ""),
+            _with_password(
+                "current_password",
+                lambda: services.change_password(
+                    current_user,
+                    form.get("current_password", ""),
+                    form.get("new_password", ""),
+                    form.get("confirm_password", ""),
+                ),
             )
-        except ValidationError as error:
-            errors, status = error.errors, 422
-            if "current_password" in errors:
-                throttle.record_failure(current_user.username, throttle.client_address())
-        except Throttled as error:
-            errors, status = error.errors, 429
-        else:
-            message = "Password changed. Other devices have been signed out."
-            if form.get("revoke_tokens"):
-                revoked = revoke_all(current_user)
-                message += f" {revoked} API token{'s' if revoked != 1 else ''} revoked."
-            flash(message, "success")
-            return see_other(url_for("auth.settings"))
-    return render_template("auth/password.html", errors=errors), status
+        except NOT_SAVED as error:
+            return not_saved(render_template("auth/password.html", errors=error.errors), error)
+        message = "Password changed. Other devices have been signed out."
+        if form.get("revoke_tokens"):
+            revoked = revoke_all(current_user)
+            message += f" {revoked} API token{'s' if revoked != 1 else ''} revoked."
+        flash(message, "success")
+        return see_other(url_for("auth.settings"))
+    return render_template("auth/password.html", errors={})
 
 
 @bp.route("/settings/delete", methods=["GET", "POST"])
 @login_required
 def delete_account():
     """Delete the account and everything in it, once the password confirms it."""
-    errors: dict[str, str] = {}
-    status = 200
     if request.method == "POST":
         try:
-            _check_password_guesses("password")
-            services.delete_account(current_user, request.form.get("password", ""))
-        except ValidationError as error:
-            errors, status = error.errors, 422
-            throttle.record_failure(current_user.username, throttle.client_address())
-        except Throttled as error:
-            errors, status = error.errors, 429
-        else:
-            _sign_out()
-            if services.user_count() == 0:
-                current_app.config.pop("_HAS_USERS", None)
-            flash("Your account and everything in it have been deleted.", "success")
-            return see_other(url_for("auth.login"))
-    return render_template("auth/delete_account.html", errors=errors), status
+            _with_password(
+                "password",
+                lambda: services.delete_account(current_user, request.form.get("password", "")),
+            )
+        except NOT_SAVED as error:
+            page = render_template("auth/delete_account.html", errors=error.errors)
+            return not_saved(page, error)
+        _sign_out()
+        if services.user_count() == 0:
+            current_app.config.pop("_HAS_USERS", None)
+        flash("Your account and everything in it have been deleted.", "success")
+        return see_other(url_for("auth.login"))
+    return render_template("auth/delete_account.html", errors={})

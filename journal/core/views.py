@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, current_app, render_template, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
@@ -12,7 +12,8 @@ from werkzeug.exceptions import InternalServerError
 
 from ..api.problems import http_problem, is_api_request
 from ..extensions import db
-from ..htmx import is_partial
+from ..htmx import is_htmx, is_partial, not_saved
+from ..validation import Refused
 
 bp = Blueprint("core", __name__)
 
@@ -96,8 +97,36 @@ def _server_error(_error):
     return error_page(500, *ERRORS[500])
 
 
+def _refused(error: Refused):
+    """A request refused for now (busy database, too many saves) that no form took back.
+
+    htmx keeps the page as it is and shows the message; a page without JavaScript gets the
+    message and a button that sends the same form again (password fields are never kept).
+    """
+    db.session.rollback()
+    if is_htmx():
+        response = not_saved(render_template("errors/_refused.html", message=error.message), error)
+        response.headers["HX-Reswap"] = "none"
+        return response
+    fields = [
+        (name, value)
+        for name, values in request.form.lists()
+        if "password" not in name
+        for value in values
+    ]
+    page = render_template(
+        "errors/refused.html",
+        status=error.status,
+        message=error.message,
+        fields=fields,
+        again=bool(fields) and not any("password" in name for name in request.form),
+    )
+    return not_saved(page, error)
+
+
 def register_error_pages(app) -> None:
     for code in (400, 404, 405, 413):
         app.register_error_handler(code, _http_error)
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(Refused, _refused)
     app.register_error_handler(500, _server_error)

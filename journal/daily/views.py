@@ -16,14 +16,16 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from ..auth import rate_limit
 from ..clock import user_moment, user_today, week_bounds
 from ..entries.duration import duration_input
 from ..entries.forms import new_entry_form
+from ..entries.notes import NOTES_MAX_BYTES
 from ..entries.queries import last_used_stage_id, stage_choices
 from ..entries.services import EARLIEST_DATE
-from ..htmx import is_htmx, is_partial, render, see_other
+from ..htmx import is_htmx, is_partial, not_saved, render, see_other
 from ..templating import day_label
-from ..validation import ValidationError
+from ..validation import NOT_SAVED, ValidationError
 from . import reviews, services
 
 bp = Blueprint("daily", __name__)
@@ -139,7 +141,7 @@ def discard():
 def template():
     """Choose and edit the prompts new entries start with."""
     errors: dict[str, str] = {}
-    status = 200
+    refused = None
     current = services.entry_template(current_user)
     values = {"enabled": current.enabled, "text": current.text or services.DEFAULT_TEMPLATE}
     if request.method == "POST":
@@ -151,12 +153,13 @@ def template():
             values["text"] = services.DEFAULT_TEMPLATE
         try:
             services.save_entry_template(current_user, **values)
-        except ValidationError as error:
-            errors, status = error.errors, 422
+        except NOT_SAVED as error:
+            errors, refused = error.errors, error
         else:
             flash("Entry template saved.", "success")
             return see_other(url_for("auth.settings"))
-    return render_template("daily/template.html", values=values, errors=errors), status
+    page = render_template("daily/template.html", values=values, errors=errors)
+    return not_saved(page, refused) if refused else page
 
 
 def _week_start(value: str | None) -> date:
@@ -194,13 +197,16 @@ def _nav(first: date) -> dict:
 @bp.post("/review/<week>")
 def save_review(week: str):
     first = _week_start(week)
+    notes = request.form.get("notes", "")
     try:
-        reviews.save_review(current_user, first, request.form.get("notes", ""))
-    except ValidationError as error:
+        # Its Markdown is rendered on save: paid for from the write allowance first.
+        rate_limit.spend(current_user.id, rate_limit.text_cost(notes[: NOTES_MAX_BYTES + 1]))
+        reviews.save_review(current_user, first, notes)
+    except NOT_SAVED as error:
         data = reviews.gather_week(current_user, first, first + timedelta(days=6))
         template = "daily/_review_note.html" if is_htmx() else "daily/review.html"
         context = {"week": data, "errors": error.errors, "values": request.form, **_nav(first)}
-        return render_template(template, **context), 422
+        return not_saved(render_template(template, **context), error)
     if not is_htmx():
         flash("Review saved.", "success")
         return see_other(url_for("daily.review", week=first.isoformat()))

@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from ..auth import rate_limit
 from ..clock import user_today
 from ..db import utcnow, write_transaction
 from ..extensions import db
@@ -153,7 +154,7 @@ def create_entry(user, data: EntryInput, idempotency_key: str | None = None) -> 
     entry the first request saved instead of saving a second one.
     """
     key = valid_idempotency_key(idempotency_key)
-    notes_html = render_notes(data.notes)
+    notes_html = _render(user.id, data.notes)
     try:
         return _create(user, data, key, notes_html)
     except IntegrityError:
@@ -191,8 +192,14 @@ def _create(user, data: EntryInput, key: str | None, notes_html: str) -> tuple[E
     return entry, True
 
 
+def _render(user_id: int, notes: str) -> str:
+    """The notes' HTML, paid for from the user's write allowance before it is made."""
+    rate_limit.spend(user_id, rate_limit.text_cost(notes))
+    return render_notes(notes, strict=True)
+
+
 def update_entry(entry: Entry, data: EntryInput) -> None:
-    notes_html = render_notes(data.notes)
+    notes_html = _render(entry.user_id, data.notes)
     with write_transaction():
         _apply(entry, data, notes_html, utcnow())
 

@@ -23,8 +23,8 @@ from ..clock import user_moment, user_today
 from ..daily.services import on_this_day
 from ..daily.views import timer_context
 from ..events import ENTRIES_CHANGED
-from ..htmx import is_htmx, is_partial, local_path, render, see_other, trigger
-from ..validation import ValidationError
+from ..htmx import is_htmx, is_partial, local_path, not_saved, render, see_other, trigger
+from ..validation import NOT_SAVED, ValidationError
 from . import queries, services
 from .duration import preview_duration
 from .forms import edit_entry_form, new_entry_form, safe_form_id, submitted_form
@@ -187,14 +187,14 @@ def create():
     form_id = safe_form_id(request.form.get("form_id"), "entry-form")
     try:
         data = services.parse_entry_form(current_user, request.form)
-    except ValidationError as error:
+        entry, _ = services.create_entry(current_user, data, request.form.get("idempotency_key"))
+    except NOT_SAVED as error:
         form = submitted_form(
             current_user, url_for("entries.create"), request.form, error.errors, form_id=form_id
         )
         form.htmx = is_htmx()
         template = "entries/_entry_form.html" if is_htmx() else "entries/new.html"
-        return render_template(template, form=form), 422
-    entry, _ = services.create_entry(current_user, data, request.form.get("idempotency_key"))
+        return not_saved(render_template(template, form=form), error)
     # A date chosen for a run of backdated sessions stays for the next one, until it is
     # changed or the day changes (a page open past midnight starts from the new today).
     today = user_today(current_user)
@@ -270,15 +270,15 @@ def edit(entry_id: int):
 def update(entry_id: int):
     entry = _entry_or_404(entry_id)
     action = url_for("entries.update", entry_id=entry.id)
+    was_on = entry.study_date
     try:
         data = services.parse_entry_form(current_user, request.form, entry=entry)
-    except ValidationError as error:
+        services.update_entry(entry, data)
+    except NOT_SAVED as error:
         form = submitted_form(current_user, action, request.form, error.errors, entry=entry)
         form.htmx = is_htmx()
         template = "entries/_entry_form.html" if is_htmx() else "entries/edit.html"
-        return render_template(template, form=form), 422
-    was_on = entry.study_date
-    services.update_entry(entry, data)
+        return not_saved(render_template(template, form=form), error)
     if not is_htmx():
         flash("Entry updated.", "success")
         return see_other(url_for("entries.show", entry_id=entry.id))

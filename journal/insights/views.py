@@ -17,8 +17,8 @@ from flask_login import current_user, login_required
 
 from ..cache import journal_state, kept_page, render_cache
 from ..clock import user_today
-from ..htmx import is_htmx, is_partial, render, see_other
-from ..validation import ValidationError
+from ..htmx import is_htmx, is_partial, not_saved, render, see_other
+from ..validation import NOT_SAVED
 from . import charts, panels, services
 from .ranges import PRESETS, parse_range
 from .settings import WEEK_STARTS, form_values, parse_settings, save_settings
@@ -118,15 +118,15 @@ def settings():
     """Save the daily minimum, weekly goal, week start and rest days."""
     try:
         chosen = parse_settings(request.form)
-    except ValidationError as error:
+        save_settings(current_user, chosen)
+    except NOT_SAVED as error:
         context = {"insights_errors": error.errors, "insights_values": request.form}
         if is_htmx():
-            return render_template("insights/_settings_section.html", **context), 422
+            return not_saved(render_template("insights/_settings_section.html", **context), error)
         page = render_template(
             "auth/settings.html", errors={}, timezones=sorted(available_timezones()), **context
         )
-        return page, 422
-    save_settings(current_user, chosen)
+        return not_saved(page, error)
     if not is_htmx():
         flash("Insight settings saved.", "success")
         return see_other(url_for("auth.settings") + "#insights-settings")

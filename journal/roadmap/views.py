@@ -8,8 +8,8 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from flask_login import current_user, login_required
 
 from ..events import ROADMAP_CHANGED
-from ..htmx import is_htmx, local_path, render, see_other, trigger
-from ..validation import ValidationError
+from ..htmx import is_htmx, local_path, not_saved, render, see_other, trigger
+from ..validation import NOT_SAVED, ValidationError
 from . import services
 
 bp = Blueprint("roadmap", __name__, url_prefix="/roadmap")
@@ -71,11 +71,11 @@ def index():
 def add_stage():
     try:
         data = services.parse_stage_form(request.form)
-    except ValidationError as error:
+        services.create_stage(current_user, data)
+    except NOT_SAVED as error:
         context = _roadmap_context(new_stage_errors=error.errors, new_stage_values=request.form)
         template = "roadmap/_stage_new.html" if is_htmx() else "roadmap/index.html"
-        return render_template(template, **context), 422
-    services.create_stage(current_user, data)
+        return not_saved(render_template(template, **context), error)
     return _changed("roadmap/_roadmap.html", **_roadmap_context())
 
 
@@ -113,11 +113,11 @@ def update_stage(stage_id: int):
     stage = _stage_or_404(stage_id)
     try:
         data = services.parse_stage_form(request.form)
-    except ValidationError as error:
+        services.update_stage(stage, data)
+    except NOT_SAVED as error:
         template = "roadmap/_stage_form.html" if is_htmx() else "roadmap/stage_edit.html"
         context = {"stage": stage, "values": request.form, "errors": error.errors}
-        return render_template(template, **context), 422
-    services.update_stage(stage, data)
+        return not_saved(render_template(template, **context), error)
     return _changed("roadmap/_stage_head.html", stage=stage)
 
 
@@ -149,7 +149,8 @@ def add_topic(stage_id: int):
     stage = _stage_or_404(stage_id)
     try:
         name = services.parse_topic_name(request.form)
-    except ValidationError as error:
+        services.create_topic(stage, name)
+    except NOT_SAVED as error:
         context = {
             "stage": stage,
             "topic_errors": error.errors,
@@ -157,8 +158,7 @@ def add_topic(stage_id: int):
             "on_roadmap": False,
         }
         template = "roadmap/_topics.html" if is_htmx() else "roadmap/stage.html"
-        return render_template(template, **context), 422
-    services.create_topic(stage, name)
+        return not_saved(render_template(template, **context), error)
     return _changed("roadmap/_topics.html", stage=stage)
 
 
@@ -192,11 +192,11 @@ def rename_topic(topic_id: int):
     topic = _topic_or_404(topic_id)
     try:
         name = services.parse_topic_name(request.form)
-    except ValidationError as error:
+        services.rename_topic(topic, name)
+    except NOT_SAVED as error:
         template = "roadmap/_topic_form.html" if is_htmx() else "roadmap/topic_edit.html"
         context = {"topic": topic, "value": request.form.get("name", ""), "errors": error.errors}
-        return render_template(template, **context), 422
-    services.rename_topic(topic, name)
+        return not_saved(render_template(template, **context), error)
     return _changed("roadmap/_topic.html", topic=topic)
 
 

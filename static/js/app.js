@@ -149,10 +149,22 @@
       showRequestError("The journal could not be reached. Check your connection and try again.");
     }
   });
+  // A save refused for now (429, 503) comes back as its form, with what was typed and a
+  // message, swapped in place. When nothing is swapped (a button, not a form), the
+  // server's message is shown here.
+  function refusalShownHere(ctx) {
+    if (!ctx.hx || ctx.hx.reswap !== "none") return false;
+    var page = new DOMParser().parseFromString(ctx.text || "", "text/html");
+    showRequestError(page.body.textContent.trim() || "The journal is busy: nothing was saved. Please try again.");
+    return true;
+  }
+
   document.addEventListener("htmx:response:error", function (event) {
     var ctx = event.detail && event.detail.ctx;
     var status = ctx && ctx.response ? ctx.response.status : 0;
-    if (status >= 500) {
+    if (status === 429 || status === 503) {
+      refusalShownHere(ctx);
+    } else if (status >= 500) {
       showRequestError("Something went wrong on the server. Nothing was half-saved; please try again.");
     } else if (status === 400 || status === 403) {
       showRequestError("This page has expired. Reload it and try again.");
