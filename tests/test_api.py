@@ -174,7 +174,7 @@ def test_every_bad_field_is_named_and_nothing_is_saved(app, api):
     [
         ({"stage": "web"}, "duration", "Duration is required."),
         ({"duration": "1h", "minutes": 60}, "minutes", "Minutes is not a field this request"),
-        ({"duration": "1h", "notes": "x" * 100_001}, "notes", "Notes must be at most 100000"),
+        ({"duration": "1h", "notes": "x" * 10_001}, "notes", "Notes must be at most 10000"),
         ({"duration": True}, "duration", "Duration: Input should be"),
         ({"duration": "1h", "topics": ["a"]}, "topics", "Topics: Input should be"),
         ([1, 2], "body", "Body: Input should be"),
