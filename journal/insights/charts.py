@@ -11,9 +11,8 @@ from datetime import date, timedelta
 from markupsafe import Markup, escape
 
 from ..clock import week_bounds
-from ..entries.duration import format_duration
 from ..roadmap.models import Stage
-from ..templating import day_label
+from ..templating import day_label, duration_text
 from . import services
 
 WEEK_SPANS = (12, 52)
@@ -182,8 +181,8 @@ def heatmap_cells(cal: Calendar) -> Markup:
     for number, cell in enumerate(cal.cells):
         title = f"{day_label(cell.day)}: "
         if cell.stages:
-            title += format_duration(cell.minutes) + "".join(
-                f"{' —' if index == 0 else ','} {names[stage.id]} {format_duration(minutes)}"
+            title += duration_text(cell.minutes) + "".join(
+                f"{' —' if index == 0 else ','} {names[stage.id]} {duration_text(minutes)}"
                 for index, (stage, minutes) in enumerate(cell.stages)
             )
         else:
@@ -203,11 +202,11 @@ def heatmap_rows(cal: Calendar) -> Markup:
     rows = []
     for cell in reversed(cal.active):
         stages = ", ".join(
-            f"{names[stage.id]} {format_duration(minutes)}" for stage, minutes in cell.stages
+            f"{names[stage.id]} {duration_text(minutes)}" for stage, minutes in cell.stages
         )
         rows.append(
             f'<tr><th scope="row">{day_label(cell.day)}</th>'
-            f"<td>{format_duration(cell.minutes)}</td><td>{stages}</td></tr>"
+            f"<td>{duration_text(cell.minutes)}</td><td>{stages}</td></tr>"
         )
     return Markup("\n".join(rows))
 
