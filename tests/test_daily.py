@@ -292,8 +292,8 @@ def test_weekly_review_gathers_the_week(app, client, auth):
     body = text(page)
     assert is_full_page(page)
     assert "2 h 15 min this week" in body
-    assert "Python fundamentals <strong>1 h 45 min</strong>" in body
-    assert "Databases and SQL <strong>30 min</strong>" in body
+    assert "Python fundamentals</span> <strong>1 h 45 min</strong>" in body
+    assert "Databases and SQL</span> <strong>30 min</strong>" in body
     assert "Pip resolver." in body
     assert body.count('<article id="entry-') == 3
 
