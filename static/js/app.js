@@ -199,3 +199,29 @@
   });
 })();
 // ==== end of Insights ==============================================================
+
+// ==== The navigation menu ==========================================================
+// A <details> opens and closes without this. With it, the menu also closes as menus do:
+// on a click elsewhere, and on Escape (focus goes back to its button).
+(function () {
+  "use strict";
+
+  function openMenus() {
+    return document.querySelectorAll("details[data-nav-menu][open]");
+  }
+
+  document.addEventListener("click", function (event) {
+    openMenus().forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.open = false;
+    });
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    openMenus().forEach(function (menu) {
+      menu.open = false;
+      if (menu.contains(document.activeElement)) menu.querySelector("summary").focus();
+    });
+  });
+})();
+// ==== end of The navigation menu ===================================================

@@ -137,6 +137,7 @@ def test_a_learners_whole_day(page, live_server, tmp_path):
 
     # Log out, sign up a second account, and import the file into it.
     settle(page)
+    page.get_by_role("navigation", name="Main").get_by_text("More", exact=True).click()
     page.get_by_role("button", name="Log out").click()
     page.goto(url + "/signup")
     page.get_by_label("Username").fill("noor")
