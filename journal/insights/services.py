@@ -41,6 +41,7 @@ class DayStage:
 class StageMinutes:
     total: int
     recent: int
+    first: date | None = None  # the stage's earliest entry
 
 
 @dataclass(frozen=True)
@@ -122,14 +123,23 @@ def days_with_at_least(user, minimum: int, last: date) -> list[date]:
 
 
 def stage_minutes_with_recent(user, since: date) -> dict[int, StageMinutes]:
-    """Per stage: all minutes ever, and those dated ``since`` or later, in one pass."""
+    """Per stage: all minutes ever, those dated ``since`` or later, and the first day, in
+    one pass."""
     recent = func.sum(case((Entry.study_date >= since, Entry.minutes), else_=0))
     rows = db.session.execute(
-        select(Entry.stage_id, func.coalesce(func.sum(Entry.minutes), 0), func.coalesce(recent, 0))
+        select(
+            Entry.stage_id,
+            func.coalesce(func.sum(Entry.minutes), 0),
+            func.coalesce(recent, 0),
+            func.min(Entry.study_date),
+        )
         .where(*_live(user))
         .group_by(Entry.stage_id)
     )
-    return {stage_id: StageMinutes(int(total), int(late)) for stage_id, total, late in rows}
+    return {
+        stage_id: StageMinutes(int(total), int(late), first)
+        for stage_id, total, late, first in rows
+    }
 
 
 def topic_counts(user) -> dict[int, TopicCounts]:
