@@ -56,12 +56,12 @@ def alice(app, auth, monkeypatch):
         add_entries("bob", BOB_ROWS)
 
 
-def test_dashboard_is_in_the_navigation_between_journal_and_roadmap(client, auth):
+def test_dashboard_is_in_the_navigation_between_journal_and_the_weekly_review(client, auth):
     auth.login()
     page = text(client.get("/"))
-    links = re.findall(r'<li><a href="(/[^"]*)"', page)
-    assert links[links.index("/journal") + 1] == "/dashboard"
-    assert links[links.index("/dashboard") + 1] == "/roadmap"
+    bar = page.split('class="nav-links"')[1].split("</ul>")[0]
+    links = re.findall(r'<li class="nav-\w+"><a href="(/[^"]*)"', bar)
+    assert links == ["/", "/journal", "/dashboard", "/review", "/roadmap"]
     assert 'href="/dashboard" aria-current="page"' in text(client.get("/dashboard"))
 
 
