@@ -398,22 +398,26 @@ def test_topics_can_be_marked_learning_done_or_skipped(app, client, auth):
     with app.app_context():
         stage = stage_ids("alice")[0]
         first, second = topic_ids("alice")[:2]
+        first_name = db.session.get(Topic, first).name
     response = client.post(f"/roadmap/topics/{first}/state", data={"state": "done"}, headers=HX)
     body = text(response)
     assert response.status_code == 200 and "roadmap-changed" in response.headers["HX-Trigger"]
     assert body.lstrip().startswith(f'<div id="stage-{stage}-topics"')
     assert "1 of 11 topics done (9%)" in body
     assert re.search(rf'<li id="topic-{first}" class="topic state-done">', body)
-    # Its Done button now clears the state.
+    # Its state control now says it is done, and that pressing it reopens the topic.
     form = re.search(rf'topics/{first}/state".*?</form>', body, re.S).group(0)
-    assert 'value="" class="state-button state-done" aria-pressed="true"' in form
+    assert 'name="state" value="learning" class="state-toggle state-done"' in form
+    assert 'aria-label="Functions: done. Reopen"' not in form  # the first topic is not it
+    assert f'aria-label="{first_name}: done. Reopen"' in form
     response = client.post(f"/roadmap/topics/{second}/state", data={"state": "skipped"}, headers=HX)
     assert "1 of 11 topics done (9%) · 1 skipped" in text(response)
     client.post(f"/roadmap/topics/{second}/state", data={"state": "learning"}, headers=HX)
     assert topic_state(app, second) == "learning"
-    # Without JavaScript: post, then back to the roadmap.
+    # Without JavaScript: post, then back to the roadmap, at the topic.
     response = client.post(f"/roadmap/topics/{first}/state", data={"state": ""})
-    assert response.status_code == 303 and response.headers["Location"].endswith("/roadmap")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/roadmap#topic-{first}")
     assert topic_state(app, first) is None
     assert (
         client.post(f"/roadmap/topics/{first}/state", data={"state": "mastered"}).status_code == 400

@@ -200,14 +200,14 @@
 })();
 // ==== end of Insights ==============================================================
 
-// ==== The navigation menu ==========================================================
-// A <details> opens and closes without this. With it, the menu also closes as menus do:
-// on a click elsewhere, and on Escape (focus goes back to its button).
+// ==== Menus: the navigation's and each roadmap row's =================================
+// A <details data-menu> opens and closes without this. With it, a menu also closes as
+// menus do: on a click elsewhere, and on Escape (focus goes back to its button).
 (function () {
   "use strict";
 
   function openMenus() {
-    return document.querySelectorAll("details[data-nav-menu][open]");
+    return document.querySelectorAll("details[data-menu][open]");
   }
 
   document.addEventListener("click", function (event) {
@@ -224,4 +224,4 @@
     });
   });
 })();
-// ==== end of The navigation menu ===================================================
+// ==== end of Menus =================================================================

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import sign_in
+from .conftest import sign_in, signed_in_context
 from .test_journal_browser import mark_page, quick_add, still_same_page
 
 
@@ -116,12 +116,7 @@ def test_the_range_chooser_swaps_the_panel_in_place(signed_in, live_server):
 
 
 def test_the_range_chooser_works_without_javascript(browser, live_server):
-    from ..conftest import AuthActions
-
-    AuthActions(live_server.app, live_server.app.test_client()).create("alice")
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    sign_in(page, live_server.url)
+    context, page = signed_in_context(browser, live_server, java_script_enabled=False)
     page.goto(live_server.url + "/dashboard")
     page.get_by_role("button", name="All time").click()
     expect(page).to_have_url(re.compile(r"range=all"))
@@ -160,17 +155,22 @@ def test_topic_states_on_the_roadmap(signed_in, live_server):
     page.goto(live_server.url + "/roadmap")
     mark_page(page)
     stage = page.locator(".stage").first
-    done = stage.get_by_role("button", name="Done: Functions")
-    done.click()
-    expect(done).to_have_attribute("aria-pressed", "true")
+    functions = stage.locator("li.topic", has_text="Functions")
+    functions.locator("summary").click()
+    functions.get_by_role("button", name="Done: Functions").click()
+    toggle = functions.locator("button.state-toggle")
+    expect(toggle).to_have_accessible_name("Functions: done. Reopen")
     expect(stage.locator("[data-topic-progress]")).to_contain_text("1 of 11 topics done (9%)")
-    expect(done).to_be_focused()
-    stage.get_by_role("button", name="Skipped: File I/O").click()
+    expect(toggle).to_be_focused()
+    file_io = stage.locator("li.topic", has_text="File I/O")
+    file_io.locator("summary").click()
+    file_io.get_by_role("button", name="Skipped: File I/O").click()
     expect(stage.locator("[data-topic-progress]")).to_contain_text(
         "1 of 11 topics done (9%) · 1 skipped"
     )
-    done.click()  # pressed again: back to not started
-    expect(done).to_have_attribute("aria-pressed", "false")
+    functions.locator("summary").click()
+    functions.get_by_role("button", name="Not started: Functions").click()
+    expect(toggle).to_have_accessible_name("Functions: not started. Start learning")
     expect(stage.locator("[data-topic-progress]")).to_contain_text(
         "0 of 11 topics done (0%) · 1 skipped"
     )

@@ -7,8 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from ..conftest import AuthActions
-from .conftest import PageProblems, sign_in
+from .conftest import signed_in_context
 
 MAIN = ("Today", "Journal", "Dashboard")
 IN_THE_MENU_ON_PHONES = ("Weekly review", "Roadmap", "Your data", "Settings")
@@ -22,12 +21,8 @@ def on_screen(page, locator) -> bool:
 
 
 def phone(browser, live_server, width, **options):
-    AuthActions(live_server.app, live_server.app.test_client()).create("alice")
-    context = browser.new_context(viewport={"width": width, "height": 640}, **options)
-    page = context.new_page()
-    page.problems = PageProblems(page)
-    sign_in(page, live_server.url)
-    return context, page
+    viewport = {"width": width, "height": 640}
+    return signed_in_context(browser, live_server, viewport=viewport, **options)
 
 
 @pytest.mark.parametrize("width", [320, 375])
