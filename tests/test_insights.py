@@ -502,3 +502,30 @@ def test_a_journal_of_a_few_days_is_paced_over_a_week(app, auth):
     assert (pace.days, pace.since, pace.weekly_pace) == (7, D(2026, 3, 12), 210)
     # 2190 minutes missing at 210 a week: 73 days after 18 March.
     assert pace.rows[0].finish == D(2026, 5, 30)
+
+
+def test_every_week_is_labelled_and_every_month_on_a_year(app, auth):
+    auth.create("alice")
+    with app.app_context():
+        twelve = charts.weeks_chart(user("alice"), TODAY, 12).labels
+        year = charts.weeks_chart(user("alice"), TODAY, 52).labels
+    assert [(label.day, label.month) for label in twelve] == [
+        ("29", "Dec"),
+        ("5", "Jan"),
+        ("12", ""),
+        ("19", ""),
+        ("26", ""),
+        ("2", "Feb"),
+        ("9", ""),
+        ("16", ""),
+        ("23", ""),
+        ("2", "Mar"),
+        ("9", ""),
+        ("16", ""),
+    ]
+    # 52 weeks from Monday 24 March 2025: the months, where each begins (March 2025 has
+    # only two weeks on the chart, too few for its name).
+    assert [label.month for label in year if label.month] == [
+        "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"
+    ]  # fmt: skip
+    assert len(year) == 52 and all(label.day == "" for label in year)
