@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from urllib.parse import urlsplit
-from zoneinfo import available_timezones
 
 from flask import (
     Blueprint,
@@ -21,9 +20,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..entries.services import purge_deleted
 from ..extensions import login_manager
-from ..htmx import is_htmx, local_path, see_other
+from ..htmx import is_htmx, is_partial, local_path, see_other
 from ..validation import ValidationError
 from . import services, throttle
+from .timezones import timezone_context
 
 bp = Blueprint("auth", __name__)
 
@@ -174,9 +174,14 @@ def settings():
         else:
             flash("Settings saved.", "success")
             return see_other(url_for("auth.settings"))
-    return render_template(
-        "auth/settings.html", errors=errors, timezones=sorted(available_timezones())
-    ), status
+    # A search of the time zones: the list alone for htmx, else the page with it narrowed.
+    query = request.args.get("tz", "")
+    chosen = request.args.get("timezone", "")  # while searching: the zone picked so far
+    selected = chosen if services.valid_timezone(chosen) else current_user.timezone
+    context = timezone_context(query, selected)
+    if is_partial():
+        return render_template("auth/_timezone_choice.html", errors=errors, **context)
+    return render_template("auth/settings.html", errors=errors, **context), status
 
 
 class Throttled(Exception):
