@@ -96,3 +96,21 @@ def test_week_bars_fill_their_card_on_a_phone_and_on_the_week_page(signed_in, li
         expect(card.locator(".week-bars-days li")).to_have_count(7)
         for value in page.locator("[data-week-total]").all():
             assert value.evaluate(ONE_LINE)
+
+
+def test_from_and_to_are_labelled_date_boxes_that_show_the_range(signed_in, live_server):
+    from journal.auth.services import get_user_by_name
+    from journal.clock import user_today, week_bounds
+
+    page = signed_in
+    with live_server.app.app_context():
+        monday = week_bounds(user_today(get_user_by_name("alice")))[0]
+    page.goto(live_server.url + "/dashboard")
+    start, end = page.get_by_label("From"), page.get_by_label("To")
+    for box in (start, end):
+        expect(box).to_have_attribute("type", "date")
+    # The last 12 weeks, in the boxes rather than an empty "mm/dd/yyyy".
+    expect(start).to_have_value((monday - timedelta(weeks=11)).isoformat())
+    expect(end).to_have_value((monday + timedelta(days=6)).isoformat())
+    page.get_by_role("button", name="This week").click()
+    expect(start).to_have_value(monday.isoformat())
