@@ -219,3 +219,17 @@ def test_the_check_notices_a_page_that_scrolls_sideways(signed_in):
     )
     found = too_wide(page)
     assert any("p#wide reaches" in line for line in found), found
+
+
+def test_checkboxes_keep_their_size_beside_labels_that_wrap(signed_in, live_server):
+    page = signed_in
+    long_journal(live_server.app)
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(live_server.url + "/entries/new")
+    page.locator(".topic-picker summary").first.click()
+    boxes = page.locator(".topic-options input[type=checkbox]")
+    expect(boxes.first).to_be_visible()
+    sizes = boxes.evaluate_all(
+        "boxes => boxes.map(b => b.getBoundingClientRect()).map(r => [r.width, r.height])"
+    )
+    assert sizes and all(abs(w - h) < 0.5 and w >= 16 for w, h in sizes), sizes
