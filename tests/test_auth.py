@@ -80,6 +80,15 @@ def test_setup_rejects_bad_input_and_saves_nothing(app, client, username, passwo
     assert count(app, User) == 0
 
 
+def test_setup_shows_every_error_at_once(app, client):
+    response = client.post("/setup", data={"username": "a", "password": "short"})
+    assert response.status_code == 422
+    page = text(response)
+    assert 'id="username-error">Username must be 3 to 32 characters' in page
+    assert 'id="password-error">Password must be at least 8 characters long.' in page
+    assert count(app, User) == 0
+
+
 def test_signup_is_off_by_default(client, auth):
     auth.create("owner")
     assert client.get("/signup").status_code == 404

@@ -384,7 +384,7 @@ def test_a_backup_restores_into_a_new_install(app, client, auth, runner, tmp_pat
         assert AuthActions(new, fresh).login().status_code == 303
         journal = text(fresh.get("/journal"))
         assert "moved along" in journal
-        assert "Mon 2 Mar 2026" in journal
+        assert "Mon 2 Mar" in journal
     finally:
         with new.app_context():
             db.engine.dispose()

@@ -194,7 +194,7 @@ def test_several_entries_a_day(app, client, auth):
     for duration in ("30m", "45m", "1h"):
         assert add(client, app, duration=duration).status_code == 200
     assert [e.minutes for e in entries(app)] == [30, 45, 60]
-    assert "2.2 h" in text(client.get("/week", headers=HX))
+    assert "2 h 15 min" in text(client.get("/week", headers=HX))
 
 
 @pytest.mark.parametrize(

@@ -471,3 +471,61 @@ def test_every_aggregate_is_served_by_the_insights_index(journal):
         plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
         details = " ".join(row[-1] for row in plan)
         assert "COVERING INDEX ix_entries_user_live_date" in details, (statement, details)
+
+
+def test_a_young_journal_is_paced_over_the_days_since_its_first_entry(app, auth):
+    """Dana began on 1 March: on 18 March her 15 hours are 18 days' work, not 28 days'."""
+    auth.create("dana")
+    with app.app_context():
+        add_entries("dana", [(D(2026, 3, 1), 0, 300), (D(2026, 3, 9), 0, 420), (TODAY, 1, 180)])
+        pace = panels.pace_panel(user("dana"), TODAY)
+    assert (pace.days, pace.first, pace.since) == (18, D(2026, 3, 1), D(2026, 3, 1))
+    # 900 minutes in 18 days: 350 a week (over 28 days it would have been 225).
+    assert (pace.recent_minutes, pace.weekly_pace) == (900, 350)
+    # Still missing, stage after stage: 1680, 3900, 7500, 11100 and 13500 minutes; at 900
+    # minutes per 18 days that is 33.6 (34), 78, 150, 222 and 270 days after 18 March.
+    assert [row.finish for row in pace.rows[:5]] == [
+        D(2026, 4, 21),
+        D(2026, 6, 4),
+        D(2026, 8, 15),
+        D(2026, 10, 26),
+        D(2026, 12, 13),
+    ]
+    assert pace.finish == D(2026, 12, 13)
+
+
+def test_a_journal_of_a_few_days_is_paced_over_a_week(app, auth):
+    auth.create("eddie")
+    with app.app_context():
+        add_entries("eddie", [(D(2026, 3, 16), 0, 120), (TODAY, 0, 90)])
+        pace = panels.pace_panel(user("eddie"), TODAY)
+    assert (pace.days, pace.since, pace.weekly_pace) == (7, D(2026, 3, 12), 210)
+    # 2190 minutes missing at 210 a week: 73 days after 18 March.
+    assert pace.rows[0].finish == D(2026, 5, 30)
+
+
+def test_every_week_is_labelled_and_every_month_on_a_year(app, auth):
+    auth.create("alice")
+    with app.app_context():
+        twelve = charts.weeks_chart(user("alice"), TODAY, 12).labels
+        year = charts.weeks_chart(user("alice"), TODAY, 52).labels
+    assert [(label.day, label.month) for label in twelve] == [
+        ("29", "Dec"),
+        ("5", "Jan"),
+        ("12", ""),
+        ("19", ""),
+        ("26", ""),
+        ("2", "Feb"),
+        ("9", ""),
+        ("16", ""),
+        ("23", ""),
+        ("2", "Mar"),
+        ("9", ""),
+        ("16", ""),
+    ]
+    # 52 weeks from Monday 24 March 2025: the months, where each begins (March 2025 has
+    # only two weeks on the chart, too few for its name).
+    assert [label.month for label in year if label.month] == [
+        "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"
+    ]  # fmt: skip
+    assert len(year) == 52 and all(label.day == "" for label in year)

@@ -56,12 +56,12 @@ def alice(app, auth, monkeypatch):
         add_entries("bob", BOB_ROWS)
 
 
-def test_dashboard_is_in_the_navigation_between_journal_and_roadmap(client, auth):
+def test_dashboard_is_in_the_navigation_between_journal_and_the_weekly_review(client, auth):
     auth.login()
     page = text(client.get("/"))
-    links = re.findall(r'<li><a href="(/[^"]*)"', page)
-    assert links[links.index("/journal") + 1] == "/dashboard"
-    assert links[links.index("/dashboard") + 1] == "/roadmap"
+    bar = page.split('class="nav-links"')[1].split("</ul>")[0]
+    links = re.findall(r'<li class="nav-\w+"><a href="(/[^"]*)"', bar)
+    assert links == ["/", "/journal", "/dashboard", "/review", "/roadmap"]
     assert 'href="/dashboard" aria-current="page"' in text(client.get("/dashboard"))
 
 
@@ -97,7 +97,7 @@ def test_each_panel_in_both_renderings(client, alice, name):
 def test_the_range_chooser_without_and_with_htmx(client, alice):
     page = text(client.get("/dashboard?range=month"))
     assert (stat(page, "hours"), stat(page, "entries"), stat(page, "active-days")) == (
-        "6.1 h",  # 365 minutes
+        "6 h 5 min",  # 365 minutes
         "7",
         "5",
     )
@@ -105,11 +105,11 @@ def test_the_range_chooser_without_and_with_htmx(client, alice):
     fragment = client.get("/dashboard?range=week", headers=HX)
     body = text(fragment)
     assert not is_full_page(fragment) and body.lstrip().startswith('<section id="insights-range"')
-    assert stat(body, "hours") == "2.6 h"  # 155 minutes
+    assert stat(body, "hours") == "2 h 35 min"  # 155 minutes
     assert stat(body, "per-day") == "52 min"
     # The refreshed panel keeps asking for the same range.
     assert 'hx-get="/dashboard?range=week"' in body
-    assert f"Mon 16 Mar 2026{DASH}Sun 22 Mar 2026" in body
+    assert f"Mon 16 Mar{DASH}Sun 22 Mar" in body
 
 
 def test_custom_dates_and_their_errors(client, alice):
@@ -120,18 +120,18 @@ def test_custom_dates_and_their_errors(client, alice):
     bad = client.get("/dashboard?range=custom&from=2026-03-20&to=2026-03-01")
     assert bad.status_code == 200
     assert field_error(bad, "range", "to") == "To must be on or after From."
-    assert stat(text(bad), "hours") == "7.1 h"  # the default, last 12 weeks: 425 minutes
+    assert stat(text(bad), "hours") == "7 h 5 min"  # the default, last 12 weeks: 425 minutes
 
 
 def test_numbers_on_the_dashboard(client, alice):
     page = text(client.get("/dashboard"))
-    assert data(page, "data-week-hours") == "2.6 h"
+    assert data(page, "data-week-hours") == "2 h 35 min"
     assert "about <strong>1 h 29 min a day</strong>" in page
     assert "data-focus-nudge" in page  # three stages this week
     assert data(page, "data-current-streak") == "4"
-    assert stat(page, "hours", "insights-totals") == "7.8 h"  # 465 minutes
+    assert stat(page, "hours", "insights-totals") == "7 h 45 min"  # 465 minutes
     assert stat(page, "active-days", "insights-totals") == "8"
-    assert data(page, "data-calendar-summary") == "7.8 h on 8 days."
+    assert data(page, "data-calendar-summary") == "7 h 45 min on 8 days."
     # Bob's 183.3 hours are his alone.
     assert "183.3 h" not in page and "1000" not in page
 
@@ -171,7 +171,7 @@ def test_calendar_cells_carry_each_days_total_and_stages(client, alice):
     assert 'data-minutes="90"' in cell.group(0) and "heat-3" in cell.group(0)
     assert (
         cell.group(1)
-        == "Mon 16 Mar 2026: 1 h 30 min — Python fundamentals 1 h, Databases and SQL 30 min"
+        == "Mon 16 Mar: 1 h 30 min — Python fundamentals 1 h, Databases and SQL 30 min"
     )
     # One tab stop: today's cell.
     assert re.findall(r'tabindex="0" data-day="([^"]+)"', page) == ["2026-03-18"]
@@ -201,8 +201,8 @@ def test_a_day_that_crosses_midnight_in_utc_but_not_locally(client, auth, monkey
         ("2026-03-10", "90")
     ]
     week = text(client.get("/dashboard/week", headers=HX))
-    assert f"Mon 9 Mar 2026{DASH}Sun 15 Mar 2026" in week
-    assert data(week, "data-week-hours") == "1.5 h"
+    assert f"Mon 9 Mar{DASH}Sun 15 Mar" in week
+    assert data(week, "data-week-hours") == "1 h 30 min"
 
 
 def stage_ids_of(client, username):
@@ -216,14 +216,14 @@ def stage_ids_of(client, username):
         # 00:30 in Berlin on the Monday after clocks went forward (UTC+2 now).
         (
             datetime(2026, 3, 29, 22, 30, tzinfo=UTC),
-            "Mon 30 Mar 2026",
-            f"Mon 30 Mar 2026{DASH}Sun 5 Apr 2026",
+            "Mon 30 Mar",
+            f"Mon 30 Mar{DASH}Sun 5 Apr",
         ),
         # 00:30 in Berlin on the Sunday clocks go back, still summer time (UTC+2).
         (
             datetime(2026, 10, 24, 22, 30, tzinfo=UTC),
-            "Sun 25 Oct 2026",
-            f"Mon 19 Oct 2026{DASH}Sun 25 Oct 2026",
+            "Sun 25 Oct",
+            f"Mon 19 Oct{DASH}Sun 25 Oct",
         ),
     ],
 )
@@ -239,16 +239,16 @@ def test_today_and_this_week_follow_berlin_across_dst(
 def test_week_start_drives_the_week_total_on_today(app, client, alice):
     # This Monday-week holds 155 minutes; Sunday 15 March adds 90 to a Sunday-week.
     page = text(client.get("/"))
-    assert data(page, "data-week-total") == "2.6 h"
-    assert f"Mon 16 Mar 2026{DASH}Sun 22 Mar 2026" in page
+    assert data(page, "data-week-total") == "2 h 35 min"
+    assert f"Mon 16 Mar{DASH}Sun 22 Mar" in page
     response = client.post(
         "/dashboard/settings",
         data={"daily_minimum": "15", "weekly_goal": "10", "week_start": "6", "rest_days": "0"},
     )
     assert response.status_code == 303
     page = text(client.get("/"))
-    assert data(page, "data-week-total") == "4.1 h"  # 245 minutes
-    assert f"Sun 15 Mar 2026{DASH}Sat 21 Mar 2026" in page
+    assert data(page, "data-week-total") == "4 h 5 min"  # 245 minutes
+    assert f"Sun 15 Mar{DASH}Sat 21 Mar" in page
 
 
 def test_today_shows_this_weeks_hours_per_stage(client, alice):
@@ -257,8 +257,8 @@ def test_today_shows_this_weeks_hours_per_stage(client, alice):
     assert 'hx-trigger="entries-changed from:body"' in section
     rows = re.findall(r'<li class="stage-bar" data-stage="\d+">.*?</li>', section, re.S)
     assert len(rows) == 3
-    assert "Python fundamentals" in rows[0] and "1.8 h" in rows[0]  # 105 minutes
-    assert "2.6 h of your 10 h goal (26%)" in section
+    assert "Python fundamentals" in rows[0] and "1 h 45 min" in rows[0]  # 105 minutes
+    assert "2 h 35 min of your 10 h goal (26%)" in section
 
 
 def test_ten_years_of_daily_entries(app, client, auth, monkeypatch):
@@ -398,22 +398,26 @@ def test_topics_can_be_marked_learning_done_or_skipped(app, client, auth):
     with app.app_context():
         stage = stage_ids("alice")[0]
         first, second = topic_ids("alice")[:2]
+        first_name = db.session.get(Topic, first).name
     response = client.post(f"/roadmap/topics/{first}/state", data={"state": "done"}, headers=HX)
     body = text(response)
     assert response.status_code == 200 and "roadmap-changed" in response.headers["HX-Trigger"]
     assert body.lstrip().startswith(f'<div id="stage-{stage}-topics"')
     assert "1 of 11 topics done (9%)" in body
     assert re.search(rf'<li id="topic-{first}" class="topic state-done">', body)
-    # Its Done button now clears the state.
+    # Its state control now says it is done, and that pressing it reopens the topic.
     form = re.search(rf'topics/{first}/state".*?</form>', body, re.S).group(0)
-    assert 'value="" class="state-button state-done" aria-pressed="true"' in form
+    assert 'name="state" value="learning" class="state-toggle state-done"' in form
+    assert 'aria-label="Functions: done. Reopen"' not in form  # the first topic is not it
+    assert f'aria-label="{first_name}: done. Reopen"' in form
     response = client.post(f"/roadmap/topics/{second}/state", data={"state": "skipped"}, headers=HX)
     assert "1 of 11 topics done (9%) · 1 skipped" in text(response)
     client.post(f"/roadmap/topics/{second}/state", data={"state": "learning"}, headers=HX)
     assert topic_state(app, second) == "learning"
-    # Without JavaScript: post, then back to the roadmap.
+    # Without JavaScript: post, then back to the roadmap, at the topic.
     response = client.post(f"/roadmap/topics/{first}/state", data={"state": ""})
-    assert response.status_code == 303 and response.headers["Location"].endswith("/roadmap")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/roadmap#topic-{first}")
     assert topic_state(app, first) is None
     assert (
         client.post(f"/roadmap/topics/{first}/state", data={"state": "mastered"}).status_code == 400
@@ -441,5 +445,5 @@ def test_pace_panel_counts_done_topics_only(app, client, alice):
         client.post(f"/roadmap/topics/{topic_id}/state", data={"state": state})
     page = text(client.get("/dashboard/pace", headers=HX))
     assert "Topics: 1 of 11 done · 1 skipped · 1 learning" in page
-    assert "Python fundamentals" in page and "3.9 h of 40 h · 10%" in page  # 235 minutes
+    assert "Python fundamentals" in page and "3 h 55 min of 40 h · 10%" in page  # 235 minutes
     assert re.search(r"around <strong data-roadmap-finish>[^<]+</strong>", page)

@@ -109,7 +109,7 @@ def test_pages_are_rendered_once_per_revision(app, client, auth):
     assert strip_tokens(again) == strip_tokens(first_dashboard)
     client.post("/entries", data=entry_data(app, duration="30m"))
     misses = cache.misses
-    assert "1.5 h" in text(client.get("/dashboard"))
+    assert "1 h 30 min" in text(client.get("/dashboard"))
     assert cache.misses == misses + 1
 
 

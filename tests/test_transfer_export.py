@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from datetime import date
 
@@ -254,7 +255,9 @@ def test_data_page_shows_the_export_and_import_forms(journal, client):
     assert response.status_code == 200 and is_full_page(response)
     page = text(response)
     assert 'action="/data/export"' in page and 'enctype="multipart/form-data"' in page
-    assert "Your journal has 4 entries, from Mon 2 Mar 2026 to Wed 1 Apr 2026." in page
+    # The year shows only when it is not this year.
+    summary = r"Your journal has 4 entries, from Mon 2 Mar( 2026)? to Wed 1 Apr( 2026)?\."
+    assert re.search(summary, page)
     assert 'href="/journal?duration=unknown">fill it in</a>' in page
     # A boosted or history request gets the whole page too.
     assert is_full_page(client.get("/data", headers=HX_FULL))

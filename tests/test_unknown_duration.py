@@ -18,7 +18,7 @@ def test_the_journal_filters_entries_whose_duration_is_unknown(app, client, auth
         page = text(response)
         assert is_full_page(response) == (not headers)
         assert "no time noted" in page and "thirty minutes" not in page
-        assert "1 entry · 0 h matching the filters" in page
+        assert "1 entry · 0 min matching the filters" in page
     page = text(client.get("/journal?duration=unknown"))
     assert '<input type="checkbox" name="duration" value="unknown" checked>' in page
     assert "thirty minutes" in text(client.get("/journal"))

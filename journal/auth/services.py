@@ -45,11 +45,13 @@ def valid_timezone(name: str) -> bool:
 def create_user(username: str, password: str, *, timezone: str = "UTC", is_owner=False) -> User:
     """Create an account with its own copy of the default roadmap."""
     username = normalize_username(username)
+    errors = {}  # every problem at once, not one per try
     if not USERNAME_RE.match(username):
-        raise ValidationError.one("username", USERNAME_RULE)
-    problem = password_problem(password, username)
-    if problem:
-        raise ValidationError.one("password", problem)
+        errors["username"] = USERNAME_RULE
+    if problem := password_problem(password, username):
+        errors["password"] = problem
+    if errors:
+        raise ValidationError(errors)
     if not valid_timezone(timezone):
         timezone = "UTC"
     password_hash = hash_password(password)

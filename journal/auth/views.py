@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 from urllib.parse import urlsplit
-from zoneinfo import available_timezones
 
 from flask import (
     Blueprint,
@@ -22,10 +21,11 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..api.tokens import revoke_all
 from ..entries.services import purge_deleted
 from ..extensions import login_manager
-from ..htmx import is_htmx, local_path, not_saved, see_other
+from ..htmx import is_htmx, is_partial, local_path, not_saved, see_other
 from ..validation import NOT_SAVED, ValidationError
 from . import services, throttle
 from .throttle import TooManyAttempts
+from .timezones import timezone_context
 
 bp = Blueprint("auth", __name__)
 
@@ -179,12 +179,15 @@ def settings():
         else:
             flash("Settings saved.", "success")
             return see_other(url_for("auth.settings"))
-    page = render_template(
-        "auth/settings.html",
-        errors=errors,
-        timezones=sorted(available_timezones()),
-        chosen_timezone=chosen,
-    )
+    # A search of the time zones: the list alone for htmx, else the page with it narrowed.
+    query = request.args.get("tz", "")
+    if request.method != "POST":
+        chosen = request.args.get("timezone", "")  # while searching: the zone picked so far
+    selected = chosen if services.valid_timezone(chosen) else current_user.timezone
+    context = timezone_context(query, selected)
+    if is_partial():
+        return render_template("auth/_timezone_choice.html", errors=errors, **context)
+    page = render_template("auth/settings.html", errors=errors, **context)
     return not_saved(page, refused) if refused else page
 
 

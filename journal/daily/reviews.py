@@ -6,10 +6,11 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from markupsafe import Markup
 from sqlalchemy import func, select
 
 from ..db import utcnow, write_transaction
-from ..entries.duration import format_duration, format_hours
+from ..entries.duration import format_duration
 from ..entries.models import Entry
 from ..entries.notes import NOTES_MAX_BYTES, render_notes
 from ..entries.queries import entries_between
@@ -17,10 +18,22 @@ from ..extensions import db
 from ..roadmap.models import Stage
 from ..validation import ValidationError, clean_text
 from .models import WeeklyReview
+from .sections import BLOCKED_LABELS, LINK_LABELS, find_sections
 
-_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_BLOCKED = re.compile(r"^what\s+blocked\s+me\s*:?$", re.IGNORECASE)
-_LINK = re.compile(r"^link\s+to\s+(the\s+)?work\s*:?$", re.IGNORECASE)
+# A web address written bare: one character class, so matching it is linear.
+_BARE_URL = re.compile(r"(?<![<(\[\w/=\"'])https?://[^\s<>()\[\]`\"']+")
+
+
+@dataclass(frozen=True)
+class Noted:
+    """A part of an entry's notes (or its link), as written and as the page shows it."""
+
+    entry: Entry
+    text: str
+
+    @property
+    def html(self) -> Markup:
+        return Markup(render_notes(autolink(self.text)))
 
 
 @dataclass(frozen=True)
@@ -30,24 +43,25 @@ class WeekReview:
     entries: list[Entry]
     minutes: int
     by_stage: list[tuple[Stage, int]]
-    blocked: list[tuple[Entry, str]]
-    links: list[tuple[Entry, str]]
+    blocked: list[Noted]
+    links: list[Noted]
     review: WeeklyReview | None
 
 
-def section(notes: str, pattern: re.Pattern) -> str:
-    """The text under the first heading matching ``pattern``, up to the next heading."""
-    lines = notes.splitlines()
-    for index, line in enumerate(lines):
-        heading = _HEADING.match(line)
-        if heading and pattern.match(heading.group(2)):
-            body = []
-            for following in lines[index + 1 :]:
-                if _HEADING.match(following):
-                    break
-                body.append(following)
-            return "\n".join(body).strip()
-    return ""
+def autolink(text: str) -> str:
+    """Bare web addresses as Markdown autolinks (``<https://…>``), outside code."""
+    if "```" in text or "~~~" in text:
+        return text
+    parts = text.split("`")
+    for index in range(0, len(parts), 2):  # even parts are outside `code`
+        parts[index] = _BARE_URL.sub(_angle, parts[index])
+    return "`".join(parts)
+
+
+def _angle(found: re.Match) -> str:
+    url = found.group(0)
+    kept = url.rstrip(".,;:!?")
+    return f"<{kept}>{url[len(kept) :]}"
 
 
 def gather_week(user, first: date, last: date) -> WeekReview:
@@ -64,9 +78,10 @@ def gather_week(user, first: date, last: date) -> WeekReview:
         .order_by(Stage.position, Stage.id)
     ).all()
     by_stage = [(stage, int(minutes)) for stage, minutes in rows]
-    blocked = [(e, text) for e in entries if (text := section(e.notes, _BLOCKED))]
-    links = [(e, e.link) for e in entries if e.link]
-    links += [(e, text) for e in entries if (text := section(e.notes, _LINK))]
+    blocked = [Noted(e, text) for e in entries for text in find_sections(e.notes, BLOCKED_LABELS)]
+    links = [Noted(e, e.link) for e in entries if e.link]
+    links += [Noted(e, text) for e in entries for text in find_sections(e.notes, LINK_LABELS)]
+    links.sort(key=lambda noted: (noted.entry.study_date, noted.entry.id))
     review = db.session.scalar(
         select(WeeklyReview).where(
             WeeklyReview.user_id == user.id, WeeklyReview.week_start == first
@@ -108,22 +123,26 @@ def save_review(user, first: date, notes: str) -> WeeklyReview:
 def review_markdown(week: WeekReview) -> str:
     """The week as one Markdown note, ready to keep with the rest of one's notes."""
     out = [f"# Week of {week.first.isoformat()} to {week.last.isoformat()}", ""]
-    out += [f"**{format_hours(week.minutes)}** over {len(week.entries)} entries.", ""]
+    out += [f"**{format_duration(week.minutes)}** over {len(week.entries)} entries.", ""]
     if week.by_stage:
         out += ["## Hours by stage", ""]
-        out += [f"- {stage.name}: {format_hours(minutes)}" for stage, minutes in week.by_stage]
+        out += [f"- {stage.name}: {format_duration(minutes)}" for stage, minutes in week.by_stage]
         out.append("")
     if week.review and week.review.notes:
         out += ["## My review", "", week.review.notes, ""]
     if week.blocked:
         out += ["## What blocked me", ""]
-        for entry, text in week.blocked:
-            out += [f"- {entry.study_date.isoformat()} ({entry.stage.name}): " + _one_line(text)]
+        for noted in week.blocked:
+            entry = noted.entry
+            out += [
+                f"- {entry.study_date.isoformat()} ({entry.stage.name}): {_one_line(noted.text)}"
+            ]
         out.append("")
     if week.links:
         out += ["## Links to work", ""]
         out += [
-            f"- {entry.study_date.isoformat()}: {_one_line(text)}" for entry, text in week.links
+            f"- {noted.entry.study_date.isoformat()}: {_one_line(noted.text)}"
+            for noted in week.links
         ]
         out.append("")
     out += ["## Entries", ""]

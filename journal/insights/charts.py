@@ -11,9 +11,8 @@ from datetime import date, timedelta
 from markupsafe import Markup, escape
 
 from ..clock import week_bounds
-from ..entries.duration import format_duration
 from ..roadmap.models import Stage
-from ..templating import day_label
+from ..templating import MONTHS, day_label, duration_text
 from . import services
 
 WEEK_SPANS = (12, 52)
@@ -43,6 +42,15 @@ class WeekBar:
 
 
 @dataclass(frozen=True)
+class WeekLabel:
+    """What is written under a week's column: its first day, and the month where it
+    changes (12 weeks), or the month alone where a new one starts (52 weeks)."""
+
+    day: str
+    month: str
+
+
+@dataclass(frozen=True)
 class WeeksChart:
     span: int
     weeks: list[WeekBar]
@@ -50,6 +58,10 @@ class WeeksChart:
     goal: int
     goal_y: float
     legend: list[Stage]
+
+    @property
+    def labels(self) -> list[WeekLabel]:
+        return week_labels([week.first for week in self.weeks], by_month=self.span > 12)
 
     @property
     def minutes(self) -> int:
@@ -91,6 +103,20 @@ def weeks_chart(user, today: date, span: int) -> WeeksChart:
     axis = list(range(axis_max // 60, -1, -step))
     goal_y = round(100 - goal * 100 / axis_max, 3)
     return WeeksChart(span, weeks, axis, goal, goal_y, legend)
+
+
+def week_labels(firsts: list[date], *, by_month: bool) -> list[WeekLabel]:
+    """A label per week: every week's day of the month, the month's name under the first
+    week and wherever the month changes; ``by_month``: only the months' names."""
+    labels = []
+    for index, first in enumerate(firsts):
+        new_month = index == 0 or first.month != firsts[index - 1].month
+        month = MONTHS[first.month - 1] if new_month else ""
+        if by_month and index == 0 and len(firsts) > 1:
+            # The first week's month only when that month lasts two weeks more on the chart.
+            month = month if all(day.month == first.month for day in firsts[1:3]) else ""
+        labels.append(WeekLabel("" if by_month else str(first.day), month))
+    return labels
 
 
 def _nice_axis(peak_minutes: int) -> tuple[int, int]:
@@ -182,8 +208,8 @@ def heatmap_cells(cal: Calendar) -> Markup:
     for number, cell in enumerate(cal.cells):
         title = f"{day_label(cell.day)}: "
         if cell.stages:
-            title += format_duration(cell.minutes) + "".join(
-                f"{' —' if index == 0 else ','} {names[stage.id]} {format_duration(minutes)}"
+            title += duration_text(cell.minutes) + "".join(
+                f"{' —' if index == 0 else ','} {names[stage.id]} {duration_text(minutes)}"
                 for index, (stage, minutes) in enumerate(cell.stages)
             )
         else:
@@ -203,11 +229,11 @@ def heatmap_rows(cal: Calendar) -> Markup:
     rows = []
     for cell in reversed(cal.active):
         stages = ", ".join(
-            f"{names[stage.id]} {format_duration(minutes)}" for stage, minutes in cell.stages
+            f"{names[stage.id]} {duration_text(minutes)}" for stage, minutes in cell.stages
         )
         rows.append(
             f'<tr><th scope="row">{day_label(cell.day)}</th>'
-            f"<td>{format_duration(cell.minutes)}</td><td>{stages}</td></tr>"
+            f"<td>{duration_text(cell.minutes)}</td><td>{stages}</td></tr>"
         )
     return Markup("\n".join(rows))
 

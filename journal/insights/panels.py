@@ -11,8 +11,10 @@ from . import services
 from .ranges import DateRange
 from .streaks import Streaks, find_streaks
 
-# "The current pace" is the average of the last four weeks, today included.
+# "The current pace" is the average over the days studied so far, today included: the
+# last four weeks at most (PACE_DAYS), a week at least (PACE_MIN_DAYS; see pace_days).
 PACE_DAYS = 28
+PACE_MIN_DAYS = 7
 # The week's hours spread over this many stages or more earn a gentle word on focus.
 FOCUS_SPREAD = 3
 
@@ -161,16 +163,35 @@ class StagePace:
         return max(0, self.suggested - self.logged) if self.suggested else 0
 
 
+def pace_days(first: date | None, today: date) -> int:
+    """The span the pace is measured over: the days from the first entry to today, both
+    included, counted as at least a week and at most four weeks.
+
+    An 18-day-old journal is measured over its 18 days, not divided by four weeks; a
+    journal of two days counts as a week (two days are too few to project a roadmap from).
+    """
+    if first is None:
+        return PACE_DAYS
+    return min(PACE_DAYS, max(PACE_MIN_DAYS, (today - first).days + 1))
+
+
 @dataclass(frozen=True)
 class PacePanel:
     rows: list[StagePace]
-    since: date
-    recent_minutes: int  # in the last PACE_DAYS days
+    since: date  # the first day of the span the pace is measured over
+    recent_minutes: int  # in that span
     goal: int
+    days: int = PACE_DAYS  # the span's length, see pace_days
+    first: date | None = None  # the first entry of the journal
 
     @property
     def weekly_pace(self) -> int:
-        return round(self.recent_minutes * 7 / PACE_DAYS)
+        return round(self.recent_minutes * 7 / self.days)
+
+    @property
+    def since_first_entry(self) -> bool:
+        """Whether the span starts at the first entry (a journal under four weeks old)."""
+        return self.days < PACE_DAYS
 
     @property
     def planned(self) -> list[StagePace]:
@@ -190,13 +211,17 @@ class PacePanel:
 def pace_panel(user, today: date) -> PacePanel:
     """Per active stage: hours against the suggestion, topics done, the projected finish.
 
-    Stages are taken in roadmap order at the pace of the last four weeks: a stage is
+    Stages are taken in roadmap order at the current pace (see pace_days): a stage is
     projected to finish once the hours still missing up to and including it are done.
     """
-    since = today - timedelta(days=PACE_DAYS - 1)
-    minutes = services.stage_minutes_with_recent(user, since)
+    # Entries before the span are at least PACE_DAYS old, so the last four weeks' minutes
+    # are the span's minutes, whatever its length.
+    minutes = services.stage_minutes_with_recent(user, today - timedelta(days=PACE_DAYS - 1))
     topics = services.topic_counts(user)
     recent = sum(row.recent for row in minutes.values())
+    first = min((row.first for row in minutes.values() if row.first), default=None)
+    days = pace_days(first, today)
+    since = today - timedelta(days=days - 1)
     rows: list[StagePace] = []
     missing = 0
     for stage in services.stages_by_id(user).values():
@@ -210,7 +235,7 @@ def pace_panel(user, today: date) -> PacePanel:
         if suggested is not None and logged < suggested:
             missing += suggested - logged
             if recent:
-                finish = today + timedelta(days=-(-missing * PACE_DAYS // recent))
+                finish = today + timedelta(days=-(-missing * days // recent))
         counts = topics.get(stage.id, services.TopicCounts())
         rows.append(StagePace(stage, logged, suggested, counts, finish))
-    return PacePanel(rows, since, recent, user.weekly_goal_minutes)
+    return PacePanel(rows, since, recent, user.weekly_goal_minutes, days, first)

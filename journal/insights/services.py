@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 
 from ..entries.models import Entry
 from ..extensions import db
@@ -41,6 +42,7 @@ class DayStage:
 class StageMinutes:
     total: int
     recent: int
+    first: date | None = None  # the stage's earliest entry
 
 
 @dataclass(frozen=True)
@@ -55,90 +57,148 @@ class TopicCounts:
         return round(self.done * 100 / self.total) if self.total else 0
 
 
-def _live(user, first: date | None = None, last: date | None = None) -> list:
-    conditions = [Entry.user_id == user.id, Entry.deleted_at.is_(None)]
-    if first is not None:
-        conditions.append(Entry.study_date >= first)
-    if last is not None:
-        conditions.append(Entry.study_date <= last)
+# Each statement is built once, with bound parameters, and kept: building a SQLAlchemy
+# statement (and its cache key) cost more than SQLite took to run it, on every request.
+USER, FIRST, LAST = bindparam("user_id"), bindparam("first"), bindparam("last")
+SINCE, MINIMUM = bindparam("since"), bindparam("minimum")
+
+
+def _live(first: bool = False, last: bool = False) -> list:
+    """One user's live entries, dated from ``:first`` and up to ``:last`` when asked."""
+    conditions = [Entry.user_id == USER, Entry.deleted_at.is_(None)]
+    if first:
+        conditions.append(Entry.study_date >= FIRST)
+    if last:
+        conditions.append(Entry.study_date <= LAST)
     return conditions
+
+
+def _bounds(user, first: date | None, last: date | None) -> tuple[tuple[bool, bool], dict]:
+    """Which bounds a statement needs, and the parameters to run it with."""
+    return (first is not None, last is not None), {"user_id": user.id, "first": first, "last": last}
+
+
+@cache
+def _stages_statement():
+    return (
+        select(Stage)
+        .where(Stage.user_id == USER)
+        .order_by(Stage.archived_at.is_not(None), Stage.position, Stage.id)
+    )
 
 
 def stages_by_id(user) -> dict[int, Stage]:
     """Every stage of the user, archived too (old entries keep theirs), in roadmap order."""
-    query = (
-        select(Stage)
-        .where(Stage.user_id == user.id)
-        .order_by(Stage.archived_at.is_not(None), Stage.position, Stage.id)
-    )
-    return {stage.id: stage for stage in db.session.scalars(query)}
+    rows = db.session.scalars(_stages_statement(), {"user_id": user.id})
+    return {stage.id: stage for stage in rows}
+
+
+@cache
+def _totals_statement(bounds: tuple[bool, bool]):
+    return select(
+        func.coalesce(func.sum(Entry.minutes), 0),
+        func.count(Entry.id),
+        func.count(func.distinct(Entry.study_date)),
+        func.min(Entry.study_date),
+    ).where(*_live(*bounds))
 
 
 def totals(user, first: date | None = None, last: date | None = None) -> Totals:
     """Minutes, entries and days with an entry from ``first`` to ``last`` (None: no bound)."""
+    bounds, parameters = _bounds(user, first, last)
     minutes, entries, days, first_day = db.session.execute(
-        select(
-            func.coalesce(func.sum(Entry.minutes), 0),
-            func.count(Entry.id),
-            func.count(func.distinct(Entry.study_date)),
-            func.min(Entry.study_date),
-        ).where(*_live(user, first, last))
+        _totals_statement(bounds), parameters
     ).one()
     return Totals(int(minutes), int(entries), int(days), first_day)
 
 
-def minutes_by_stage(user, first: date | None = None, last: date | None = None) -> dict[int, int]:
-    """Minutes per stage from ``first`` to ``last``; stages without an entry are left out."""
-    rows = db.session.execute(
+@cache
+def _by_stage_statement(bounds: tuple[bool, bool]):
+    return (
         select(Entry.stage_id, func.coalesce(func.sum(Entry.minutes), 0))
-        .where(*_live(user, first, last))
+        .where(*_live(*bounds))
         .group_by(Entry.stage_id)
     )
+
+
+def minutes_by_stage(user, first: date | None = None, last: date | None = None) -> dict[int, int]:
+    """Minutes per stage from ``first`` to ``last``; stages without an entry are left out."""
+    bounds, parameters = _bounds(user, first, last)
+    rows = db.session.execute(_by_stage_statement(bounds), parameters)
     return {stage_id: int(minutes) for stage_id, minutes in rows}
+
+
+@cache
+def _by_day_and_stage_statement():
+    return (
+        select(Entry.study_date, Entry.stage_id, func.coalesce(func.sum(Entry.minutes), 0))
+        .where(*_live(True, True))
+        .group_by(Entry.study_date, Entry.stage_id)
+        .order_by(Entry.study_date)
+    )
 
 
 def minutes_by_day_and_stage(user, first: date, last: date) -> list[DayStage]:
     """Minutes per day and stage from ``first`` to ``last``: at most days times stages rows."""
-    rows = db.session.execute(
-        select(Entry.study_date, Entry.stage_id, func.coalesce(func.sum(Entry.minutes), 0))
-        .where(*_live(user, first, last))
-        .group_by(Entry.study_date, Entry.stage_id)
+    _, parameters = _bounds(user, first, last)
+    rows = db.session.execute(_by_day_and_stage_statement(), parameters)
+    return [DayStage(day, stage_id, int(minutes)) for day, stage_id, minutes in rows]
+
+
+@cache
+def _days_statement():
+    return (
+        select(Entry.study_date)
+        .where(*_live(False, True))
+        .group_by(Entry.study_date)
+        .having(func.sum(Entry.minutes) >= MINIMUM)
         .order_by(Entry.study_date)
     )
-    return [DayStage(day, stage_id, int(minutes)) for day, stage_id, minutes in rows]
 
 
 def days_with_at_least(user, minimum: int, last: date) -> list[date]:
     """Every day up to ``last`` whose minutes reach ``minimum``, oldest first."""
-    total = func.sum(Entry.minutes)
-    query = (
-        select(Entry.study_date)
-        .where(*_live(user, None, last))
-        .group_by(Entry.study_date)
-        .having(total >= minimum)
-        .order_by(Entry.study_date)
+    parameters = {"user_id": user.id, "last": last, "minimum": minimum}
+    return list(db.session.scalars(_days_statement(), parameters))
+
+
+@cache
+def _stage_minutes_statement():
+    recent = func.sum(case((Entry.study_date >= SINCE, Entry.minutes), else_=0))
+    return (
+        select(
+            Entry.stage_id,
+            func.coalesce(func.sum(Entry.minutes), 0),
+            func.coalesce(recent, 0),
+            func.min(Entry.study_date),
+        )
+        .where(*_live())
+        .group_by(Entry.stage_id)
     )
-    return list(db.session.scalars(query))
 
 
 def stage_minutes_with_recent(user, since: date) -> dict[int, StageMinutes]:
-    """Per stage: all minutes ever, and those dated ``since`` or later, in one pass."""
-    recent = func.sum(case((Entry.study_date >= since, Entry.minutes), else_=0))
-    rows = db.session.execute(
-        select(Entry.stage_id, func.coalesce(func.sum(Entry.minutes), 0), func.coalesce(recent, 0))
-        .where(*_live(user))
-        .group_by(Entry.stage_id)
+    """Per stage: all minutes ever, those dated ``since`` or later, and the first day, in
+    one pass."""
+    rows = db.session.execute(_stage_minutes_statement(), {"user_id": user.id, "since": since})
+    return {
+        stage_id: StageMinutes(int(total), int(late), first)
+        for stage_id, total, late, first in rows
+    }
+
+
+@cache
+def _topic_counts_statement():
+    return (
+        select(Topic.stage_id, Topic.state, func.count(Topic.id))
+        .where(Topic.user_id == USER, Topic.archived_at.is_(None))
+        .group_by(Topic.stage_id, Topic.state)
     )
-    return {stage_id: StageMinutes(int(total), int(late)) for stage_id, total, late in rows}
 
 
 def topic_counts(user) -> dict[int, TopicCounts]:
     """Per stage: its active topics, and how many are learning, done or skipped."""
-    rows = db.session.execute(
-        select(Topic.stage_id, Topic.state, func.count(Topic.id))
-        .where(Topic.user_id == user.id, Topic.archived_at.is_(None))
-        .group_by(Topic.stage_id, Topic.state)
-    )
+    rows = db.session.execute(_topic_counts_statement(), {"user_id": user.id})
     counts: dict[int, dict[str, int]] = {}
     for stage_id, state, count in rows:
         bucket = counts.setdefault(stage_id, {"total": 0})

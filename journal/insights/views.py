@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from zoneinfo import available_timezones
-
 from flask import (
     Blueprint,
     flash,
@@ -15,6 +13,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from ..auth.timezones import timezone_context
 from ..cache import journal_state, kept_page, render_cache
 from ..clock import user_today
 from ..htmx import is_htmx, is_partial, not_saved, render, see_other
@@ -123,9 +122,8 @@ def settings():
         context = {"insights_errors": error.errors, "insights_values": request.form}
         if is_htmx():
             return not_saved(render_template("insights/_settings_section.html", **context), error)
-        page = render_template(
-            "auth/settings.html", errors={}, timezones=sorted(available_timezones()), **context
-        )
+        context.update(timezone_context(selected=current_user.timezone))
+        page = render_template("auth/settings.html", errors={}, **context)
         return not_saved(page, error)
     if not is_htmx():
         flash("Insight settings saved.", "success")

@@ -186,6 +186,12 @@ def move_stage(user, stage: Stage, direction: str) -> None:
         _swap_with_neighbour(stage, stages_of(user), direction)
 
 
+def stage_ends(user, stage: Stage) -> tuple[bool, bool]:
+    """Whether ``stage`` is the first and whether it is the last of the active stages."""
+    ids = [active.id for active in stages_of(user)] if not stage.archived else []
+    return (not ids or ids[0] == stage.id), (not ids or ids[-1] == stage.id)
+
+
 def create_topic(stage: Stage, name: str) -> Topic:
     with write_transaction() as session:
         last = session.scalar(select(func.max(Topic.position)).where(Topic.stage_id == stage.id))

@@ -52,10 +52,12 @@ def _topic_or_404(topic_id: int):
     return topic
 
 
-def _changed(template: str, **context):
-    """After a change: htmx gets the updated region, a plain form goes back to the roadmap."""
+def _changed(template: str, anchor: str = "", **context):
+    """After a change: htmx gets the updated region, a plain form goes back to the roadmap
+    (at ``anchor``, the row that changed, so the page does not open at its top)."""
     if not is_htmx():
-        return see_other(local_path(request.form.get("next")) or url_for("roadmap.index"))
+        back = local_path(request.form.get("next")) or url_for("roadmap.index")
+        return see_other(f"{back}#{anchor}" if anchor else back)
     context.setdefault("on_roadmap", _on_roadmap_page())
     response = current_app.make_response(render_template(template, **context))
     return trigger(response, ROADMAP_CHANGED)
@@ -82,11 +84,13 @@ def add_stage():
 @bp.get("/stages/<int:stage_id>")
 def stage(stage_id: int):
     """A stage on its own page, or its heading for htmx (the end of an inline edit)."""
+    stage = _stage_or_404(stage_id)
     return render(
         "roadmap/stage.html",
         "roadmap/_stage_head.html",
-        stage=_stage_or_404(stage_id),
+        stage=stage,
         on_roadmap=_on_roadmap_page(),
+        stage_ends=services.stage_ends(current_user, stage),
     )
 
 
@@ -118,17 +122,20 @@ def update_stage(stage_id: int):
         template = "roadmap/_stage_form.html" if is_htmx() else "roadmap/stage_edit.html"
         context = {"stage": stage, "values": request.form, "errors": error.errors}
         return not_saved(render_template(template, **context), error)
-    return _changed("roadmap/_stage_head.html", stage=stage)
+    ends = services.stage_ends(current_user, stage)
+    return _changed("roadmap/_stage_head.html", stage=stage, stage_ends=ends)
 
 
 @bp.post("/stages/<int:stage_id>/move")
 def move_stage(stage_id: int):
     stage = _stage_or_404(stage_id)
+    direction = request.form.get("direction", "")
     try:
-        services.move_stage(current_user, stage, request.form.get("direction", ""))
+        services.move_stage(current_user, stage, direction)
     except ValidationError:
         abort(400)
-    return _changed("roadmap/_roadmap.html", **_roadmap_context())
+    context = _roadmap_context(moved_stage=stage.id, direction=direction)
+    return _changed("roadmap/_roadmap.html", f"stage-{stage.id}", **context)
 
 
 @bp.post("/stages/<int:stage_id>/archive")
@@ -203,11 +210,13 @@ def rename_topic(topic_id: int):
 @bp.post("/topics/<int:topic_id>/move")
 def move_topic(topic_id: int):
     topic = _topic_or_404(topic_id)
+    direction = request.form.get("direction", "")
     try:
-        services.move_topic(topic, request.form.get("direction", ""))
+        services.move_topic(topic, direction)
     except ValidationError:
         abort(400)
-    return _changed("roadmap/_topics.html", stage=topic.stage)
+    context = {"stage": topic.stage, "moved": topic.id, "direction": direction}
+    return _changed("roadmap/_topics.html", f"topic-{topic.id}", **context)
 
 
 @bp.post("/topics/<int:topic_id>/state")
@@ -219,7 +228,9 @@ def set_topic_state(topic_id: int):
     except ValidationError:
         abort(400)
     services.set_topic_state(topic, state)
-    return _changed("roadmap/_topics.html", stage=topic.stage)
+    return _changed(
+        "roadmap/_topics.html", f"topic-{topic.id}", stage=topic.stage, changed=topic.id
+    )
 
 
 @bp.post("/topics/<int:topic_id>/archive")

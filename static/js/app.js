@@ -220,7 +220,7 @@
 })();
 // ==== end of Insights ==============================================================
 
-// ==== Daily loop: the entry form ====================================================
+// ==== Daily loop: the entry form =============================================
 // The Notes box grows with its text where the browser cannot size it by CSS alone
 // (field-sizing); tabbing into a box that still holds the reflection prompts puts the
 // cursor where the first answer goes; Ctrl/Cmd+Enter saves the form; Escape cancels an
@@ -268,3 +268,29 @@
   });
 })();
 // ==== end of Daily loop =============================================================
+=======
+// ==== Menus: the navigation's and each roadmap row's =================================
+// A <details data-menu> opens and closes without this. With it, a menu also closes as
+// menus do: on a click elsewhere, and on Escape (focus goes back to its button).
+(function () {
+  "use strict";
+
+  function openMenus() {
+    return document.querySelectorAll("details[data-menu][open]");
+  }
+
+  document.addEventListener("click", function (event) {
+    openMenus().forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.open = false;
+    });
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    openMenus().forEach(function (menu) {
+      menu.open = false;
+      if (menu.contains(document.activeElement)) menu.querySelector("summary").focus();
+    });
+  });
+})();
+// ==== end of Menus =================================================================

@@ -111,6 +111,18 @@ def signed_in(page, live_server):
     return page
 
 
+def signed_in_context(browser, live_server, **options):
+    """A new browser context (``options``: viewport, java_script_enabled...) and a page in
+    it, signed in as alice, a new account; the caller closes the context."""
+    AuthActions(live_server.app, live_server.app.test_client()).create("alice")
+    context = browser.new_context(**options)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    page.problems = PageProblems(page)
+    sign_in(page, live_server.url)
+    return context, page
+
+
 def sign_in(page, url: str, username: str = "alice", password: str = PASSWORD) -> None:
     """Log in through the real form and land on Today."""
     page.goto(url + "/login")

@@ -64,7 +64,7 @@ def test_a_learners_whole_day(page, live_server, tmp_path):
     entry = page.locator("#today-entries article.entry").first
     expect(entry).to_contain_text("51 min")
     expect(entry).to_contain_text("Web frameworks")
-    expect(page.locator("[data-week-total]")).to_have_text("0.8 h")
+    expect(page.locator("[data-week-total]")).to_have_text("51 min")
 
     # Edit it in place: the session was really an hour.
     entry.get_by_role("link", name=re.compile("^Edit")).click()
@@ -78,7 +78,7 @@ def test_a_learners_whole_day(page, live_server, tmp_path):
     page.locator("#today-entries article.entry").first.get_by_role(
         "button", name=re.compile("^Delete")
     ).click()
-    expect(page.locator("[data-week-total]")).to_have_text("0 h")
+    expect(page.locator("[data-week-total]")).to_have_text("0 min")
     page.get_by_role("button", name="Undo").click()
     expect(page.locator("[data-week-total]")).to_have_text("1 h")
 
@@ -89,7 +89,7 @@ def test_a_learners_whole_day(page, live_server, tmp_path):
     form.get_by_label("Notes").fill("Indexes and EXPLAIN. #sql")
     form.get_by_role("button", name="Add entry").click()
     expect(page.locator("#today-entries article.entry")).to_have_count(2)
-    expect(page.locator("[data-week-total]")).to_have_text("1.8 h")
+    expect(page.locator("[data-week-total]")).to_have_text("1 h 45 min")
     assert page.evaluate("window.__noReload === true")
 
     # Search, then filter by stage, in the Journal.
@@ -109,7 +109,7 @@ def test_a_learners_whole_day(page, live_server, tmp_path):
     settle(page)
     nav(page, "Dashboard")
     panel = page.locator("#insights-totals")
-    expect(panel).to_contain_text("1.8 h")
+    expect(panel).to_contain_text("1 h 45 min")
     settle(page)
     nav(page, "Today")
     form = page.locator("#quick-add")
@@ -118,7 +118,7 @@ def test_a_learners_whole_day(page, live_server, tmp_path):
     expect(page.locator("#today-entries article.entry")).to_have_count(3)
     settle(page)
     nav(page, "Dashboard")
-    expect(page.locator("#insights-totals")).to_contain_text("2.2 h")
+    expect(page.locator("#insights-totals")).to_contain_text("2 h 15 min")
 
     # Export the journal as Markdown and open the downloaded file.
     settle(page)
@@ -137,6 +137,7 @@ def test_a_learners_whole_day(page, live_server, tmp_path):
 
     # Log out, sign up a second account, and import the file into it.
     settle(page)
+    page.get_by_role("navigation", name="Main").get_by_text("More", exact=True).click()
     page.get_by_role("button", name="Log out").click()
     page.goto(url + "/signup")
     page.get_by_label("Username").fill("noor")

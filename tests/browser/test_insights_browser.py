@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import sign_in
+from .conftest import sign_in, signed_in_context
 from .test_journal_browser import mark_page, quick_add, still_same_page
 
 
@@ -27,14 +27,14 @@ def test_adding_an_entry_on_today_updates_the_week_total_and_the_chart(signed_in
     page = signed_in
     mark_page(page)
     chart = page.locator("#week-stages")
-    expect(page.locator("[data-week-total]")).to_have_text("0 h")
+    expect(page.locator("[data-week-total]")).to_have_text("0 min")
     expect(chart).to_contain_text("Nothing logged this week yet.")
 
     quick_add(page, "1h30", "Generators", stage="Python fundamentals")
-    expect(page.locator("[data-week-total]")).to_have_text("1.5 h")
+    expect(page.locator("[data-week-total]")).to_have_text("1 h 30 min")
     expect(chart.locator(".stage-bar")).to_have_count(1)
     expect(chart.locator(".stage-bar")).to_contain_text("Python fundamentals")
-    expect(chart.locator(".stage-bar-value")).to_have_text("1.5 h")
+    expect(chart.locator(".stage-bar-value")).to_have_text("1 h 30 min")
     assert bar_width(page, "Python fundamentals") == 100
 
     quick_add(page, "30m", "Joins", stage="Databases and SQL")
@@ -72,13 +72,13 @@ def test_dashboard_panels_follow_a_deleted_and_restored_entry(signed_in, live_se
         }""",
         entry_id,
     )
-    expect(page.locator("[data-week-hours]")).to_have_text("0 h")
+    expect(page.locator("[data-week-hours]")).to_have_text("0 min")
     expect(page.locator("[data-current-streak]")).to_have_text("0")
-    expect(page.locator("#insights-totals [data-stat=hours]")).to_have_text("0 h")
-    expect(page.locator("#insights-range [data-stat=hours]")).to_have_text("0 h")
-    expect(page.locator("[data-calendar-summary]")).to_have_text("0 h on 0 days.")
+    expect(page.locator("#insights-totals [data-stat=hours]")).to_have_text("0 min")
+    expect(page.locator("#insights-range [data-stat=hours]")).to_have_text("0 min")
+    expect(page.locator("[data-calendar-summary]")).to_have_text("0 min on 0 days.")
     expect(page.locator("#insights-weeks")).to_contain_text("No hours in the last 12 weeks yet.")
-    expect(page.locator("#insights-pace .pace-stage").first).to_contain_text("0 h of 40 h")
+    expect(page.locator("#insights-pace .pace-stage").first).to_contain_text("0 min of 40 h")
 
     page.evaluate(
         "async (id) => { await htmx.ajax('POST', `/entries/${id}/restore`, "
@@ -109,19 +109,14 @@ def test_the_range_chooser_swaps_the_panel_in_place(signed_in, live_server):
     page.get_by_label("To").fill("2000-01-31")
     page.get_by_role("button", name="Show dates").click()
     expect(page.locator("[data-range-label]")).to_contain_text("Between dates")
-    expect(page.locator("#insights-range [data-stat=hours]")).to_have_text("0 h")
+    expect(page.locator("#insights-range [data-stat=hours]")).to_have_text("0 min")
     expect(page.locator("#chart-range")).to_contain_text("Nothing logged in this range.")
     assert still_same_page(page)
     assert page.problems.errors == []
 
 
 def test_the_range_chooser_works_without_javascript(browser, live_server):
-    from ..conftest import AuthActions
-
-    AuthActions(live_server.app, live_server.app.test_client()).create("alice")
-    context = browser.new_context(java_script_enabled=False)
-    page = context.new_page()
-    sign_in(page, live_server.url)
+    context, page = signed_in_context(browser, live_server, java_script_enabled=False)
     page.goto(live_server.url + "/dashboard")
     page.get_by_role("button", name="All time").click()
     expect(page).to_have_url(re.compile(r"range=all"))
@@ -135,7 +130,7 @@ def test_the_range_chooser_works_without_javascript(browser, live_server):
 
 def test_calendar_days_answer_the_pointer_and_the_keyboard(signed_in, live_server):
     page = signed_in
-    add_and_settle(page, "40m", "Python fundamentals", "0.7 h")
+    add_and_settle(page, "40m", "Python fundamentals", "40 min")
     page.goto(live_server.url + "/dashboard")
     detail = page.locator("[data-heatmap-detail]")
     today = page.locator("[data-heatmap] [tabindex='0']")
@@ -160,17 +155,22 @@ def test_topic_states_on_the_roadmap(signed_in, live_server):
     page.goto(live_server.url + "/roadmap")
     mark_page(page)
     stage = page.locator(".stage").first
-    done = stage.get_by_role("button", name="Done: Functions")
-    done.click()
-    expect(done).to_have_attribute("aria-pressed", "true")
+    functions = stage.locator("li.topic", has_text="Functions")
+    functions.locator("summary").click()
+    functions.get_by_role("button", name="Done: Functions").click()
+    toggle = functions.locator("button.state-toggle")
+    expect(toggle).to_have_accessible_name("Functions: done. Reopen")
     expect(stage.locator("[data-topic-progress]")).to_contain_text("1 of 11 topics done (9%)")
-    expect(done).to_be_focused()
-    stage.get_by_role("button", name="Skipped: File I/O").click()
+    expect(toggle).to_be_focused()
+    file_io = stage.locator("li.topic", has_text="File I/O")
+    file_io.locator("summary").click()
+    file_io.get_by_role("button", name="Skipped: File I/O").click()
     expect(stage.locator("[data-topic-progress]")).to_contain_text(
         "1 of 11 topics done (9%) · 1 skipped"
     )
-    done.click()  # pressed again: back to not started
-    expect(done).to_have_attribute("aria-pressed", "false")
+    functions.locator("summary").click()
+    functions.get_by_role("button", name="Not started: Functions").click()
+    expect(toggle).to_have_accessible_name("Functions: not started. Start learning")
     expect(stage.locator("[data-topic-progress]")).to_contain_text(
         "0 of 11 topics done (0%) · 1 skipped"
     )

@@ -32,7 +32,7 @@ def quick_add(page, duration, notes="", stage=None):
 def test_quick_add_shows_the_entry_without_a_reload(signed_in):
     page = signed_in
     mark_page(page)
-    expect(page.locator("[data-week-total]")).to_have_text("0 h")
+    expect(page.locator("[data-week-total]")).to_have_text("0 min")
     quick_add(page, "1h30", "Generators and **yield** #python", stage="Python fundamentals")
     entry = page.locator("#today-entries article.entry").first
     expect(entry).to_contain_text("1 h 30 min")
@@ -42,7 +42,7 @@ def test_quick_add_shows_the_entry_without_a_reload(signed_in):
     expect(page.locator("#quick-add-duration")).to_have_value("")
     expect(page.locator("#quick-add-notes")).to_have_value("")
     expect(page.locator("#quick-add-duration")).to_be_focused()
-    expect(page.locator("[data-week-total]")).to_have_text("1.5 h")
+    expect(page.locator("[data-week-total]")).to_have_text("1 h 30 min")
     quick_add(page, "30")
     expect(page.locator("#today-entries article.entry")).to_have_count(2)
     expect(page.locator("[data-week-total]")).to_have_text("2 h")
@@ -121,22 +121,22 @@ def test_inline_edit(signed_in):
     entry = page.locator("#today-entries article.entry").first
     expect(entry).to_contain_text("1 h 5 min")
     expect(entry).to_contain_text("Second draft")
-    expect(page.locator("[data-week-total]")).to_have_text(re.compile(r"^1\.1 h$"))
+    expect(page.locator("[data-week-total]")).to_have_text(re.compile(r"^1 h 5 min$"))
     assert still_same_page(page)
 
 
 def test_delete_and_undo(signed_in):
     page = signed_in
     quick_add(page, "40m", "Worth keeping")
-    expect(page.locator("[data-week-total]")).to_have_text("0.7 h")
+    expect(page.locator("[data-week-total]")).to_have_text("40 min")
     mark_page(page)
     entry = page.locator("#today-entries article.entry").first
     entry.get_by_role("button", name=re.compile("^Delete")).click()
     expect(page.get_by_text(re.compile("Entry of Today deleted"))).to_be_visible()
-    expect(page.locator("[data-week-total]")).to_have_text("0 h")
+    expect(page.locator("[data-week-total]")).to_have_text("0 min")
     page.get_by_role("button", name="Undo").click()
     expect(page.locator("#today-entries article.entry").first).to_contain_text("Worth keeping")
-    expect(page.locator("[data-week-total]")).to_have_text("0.7 h")
+    expect(page.locator("[data-week-total]")).to_have_text("40 min")
     assert still_same_page(page)
     assert page.problems.errors == []
 
@@ -146,7 +146,7 @@ def test_search_filters_as_you_type(signed_in, live_server):
     for notes in ("Learned about decorators", "SQL joins practice", "More decorators"):
         quick_add(page, "15m", notes)
         expect(page.locator("#quick-add-notes")).to_have_value("")
-    expect(page.locator("#week-stages [data-week-goal]")).to_contain_text("0.8 h")  # settled
+    expect(page.locator("#week-stages [data-week-goal]")).to_contain_text("45 min")  # settled
     page.get_by_role("link", name="Journal").click()
     expect(page.locator("#journal-results article.entry")).to_have_count(3)
     mark_page(page)
@@ -182,7 +182,7 @@ def test_every_page_loads_without_console_errors_or_csp_violations(signed_in, li
     quick_add(page, "25m", "A note with a [link](https://example.test)")
     expect(page.locator("#today-entries article.entry")).to_have_count(1)
     # Let the panels that refresh on "entries-changed" finish before leaving the page.
-    expect(page.locator("[data-week-total]")).to_have_text("0.4 h")
+    expect(page.locator("[data-week-total]")).to_have_text("25 min")
     expect(page.locator("#week-stages .stage-bar")).to_have_count(1)
     entry_href = page.locator("#today-entries a.entry-date").first.get_attribute("href")
     pages = ("/", "/journal", "/dashboard", "/roadmap", "/week", "/settings", "/entries/new")

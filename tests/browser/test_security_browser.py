@@ -182,14 +182,16 @@ def test_htmx_features_work_under_the_content_security_policy(signed_in, live_se
     stage.get_by_placeholder("Add a topic").fill("Descriptors")
     stage.get_by_role("button", name="Add", exact=True).click()
     topic = page.locator(".topic").filter(has_text="Descriptors")
+    topic.locator("summary").click()  # the row's menu
     topic.get_by_role("link", name=re.compile("^Rename")).click()
     page.locator(".topic-editing input[name=name]").fill("Descriptors, properly")
     page.locator(".topic-editing").get_by_role("button", name="Save").click()
     topic = page.locator(".topic").filter(has_text="Descriptors, properly")
+    topic.locator("summary").click()
     topic.get_by_role("button", name=re.compile("^Archive")).click()
-    page.locator(".topic").filter(has_text="Descriptors, properly").get_by_role(
-        "button", name=re.compile("^Restore")
-    ).click()
+    archived = page.locator(".topic").filter(has_text="Descriptors, properly")
+    archived.locator("summary").click()
+    archived.get_by_role("button", name=re.compile("^Restore")).click()
     page.get_by_role("button", name="Move down: Python fundamentals").click()
     expect(page.locator(".stage").nth(1).locator("h2")).to_have_text("Python fundamentals")
 

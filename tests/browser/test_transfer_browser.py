@@ -35,7 +35,7 @@ def test_upload_preview_choose_a_stage_and_import_without_a_reload(signed_in, li
     page.get_by_label("File to import").set_input_files(str(JRNL))
     page.get_by_role("button", name="Preview").click()
     preview = page.locator("#import-preview")
-    expect(preview).to_contain_text("1 entry will be added (0.8 h), and 2 more once you choose")
+    expect(preview).to_contain_text("1 entry will be added (45 min), and 2 more once you choose")
     expect(preview).to_contain_text("1 entry gives no duration")
     # Choosing the stage updates the preview at once.
     preview.get_by_label("Stage for the 2 entries that name none").select_option(
