@@ -10,7 +10,7 @@ from ..entries.notes import NOTES_MAX_BYTES
 from ..entries.services import EARLIEST_DATE, LINK_MAX
 from ..roadmap.services import DESCRIPTION_MAX, MAX_WEEKS, STAGE_NAME_MAX, TOPIC_NAME_MAX
 from ..validation import clean_text
-from .records import EntryRecord, FormatError, StageRecord, name_key
+from .records import DURATION_RANGE, EntryRecord, FormatError, StageRecord, name_key
 
 
 def check_entry(entry: EntryRecord, latest: date) -> None:
@@ -27,7 +27,7 @@ def check_entry(entry: EntryRecord, latest: date) -> None:
         if not entry.stage or len(entry.stage) > STAGE_NAME_MAX:
             raise FormatError(f"{where}: a stage name must be 1 to {STAGE_NAME_MAX} characters.")
     if entry.minutes is not None and not 1 <= entry.minutes <= MAX_MINUTES:
-        raise FormatError(f"{where}: the duration must be from 1 minute to 24 hours.")
+        raise FormatError(f"{where}: {DURATION_RANGE}")
     size = len(entry.notes.encode("utf-8"))
     if size > NOTES_MAX_BYTES:
         raise FormatError(

@@ -33,8 +33,12 @@ JRNL_TAG = re.compile(r"(?<!\S)[@#]([-+*#/\w]*\w)")
 _AT_TAG = re.compile(r"(?<!\S)@(?=[^\W_])")
 _H = r"(?:h|hr|hrs|hour|hours)"
 _M = r"(?:m|min|mins|minute|minutes)"
+# Runs of digits and spaces are possessive (``*+``, ``++``): a run is taken whole or not at
+# all, never handed back one character at a time, so a long run costs its length once
+# (``\s*,?\s*`` alone tried every split of a run of spaces: quadratic).
 DURATION_IN_TEXT = re.compile(
-    rf"(?<![\w.,:])(?:\d+(?:[.,]\d+)?\s*{_H}(?:\d{{1,2}}(?!\w)|\s*,?\s*\d+\s*{_M})?|\d+\s*{_M})(?!\w)",
+    rf"(?<![\w.,:])(?:\d++(?:[.,]\d++)?\s*+{_H}(?:\d{{1,2}}(?!\w)|\s*+,?\s*+\d++\s*+{_M})?"
+    rf"|\d++\s*+{_M})(?!\w)",
     re.IGNORECASE,
 )
 
@@ -81,7 +85,10 @@ def jrnl_entry(
     if extra:
         notes = f"{notes}\n\n{tag_line(extra)}".strip()
     local = datetime.combine(day, moment).replace(tzinfo=zone)
-    created = local.astimezone(UTC).replace(tzinfo=None)
+    try:
+        created = local.astimezone(UTC).replace(tzinfo=None)
+    except OverflowError:  # the first or last hours of the calendar, in a far time zone
+        raise FormatError(f"{where}: there is no such date or time.") from None
     return EntryRecord(
         study_date=day,
         stage=None,

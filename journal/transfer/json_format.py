@@ -6,6 +6,7 @@ import json
 import re
 from datetime import date
 
+from ..validation import MAX_ID
 from .records import (
     EntryRecord,
     FormatError,
@@ -125,14 +126,14 @@ def _read_stage(item: object, n: int) -> StageRecord:
         topics.append(
             TopicRecord(
                 name=_text(topic, "name", f"{where}, topic {m}", required=True),
-                position=_int(topic, "position", f"{where}, topic {m}") or m,
+                position=_position(topic, f"{where}, topic {m}") or m,
                 archived_at=_time(topic, "archived_at", f"{where}, topic {m}"),
                 created_at=_time(topic, "created_at", f"{where}, topic {m}"),
             )
         )
     return StageRecord(
         name=name,
-        position=_int(item, "position", where) or n,
+        position=_position(item, where) or n,
         color=color.lower() if color else None,
         suggested_weeks=_int(item, "suggested_weeks", where),
         description=_text(item, "description", where) or "",
@@ -186,6 +187,16 @@ def _int(obj: dict, key: str, where: str) -> int | None:
         return None
     if not isinstance(value, int) or isinstance(value, bool):
         raise FormatError(f"{where}: “{key}” must be a whole number, or null.")
+    return value
+
+
+def _position(obj: dict, where: str) -> int | None:
+    """A place in the roadmap's order: it must fit the database's whole-number column."""
+    value = _int(obj, "position", where)
+    if value is not None and not 0 <= value <= MAX_ID:
+        raise FormatError(
+            f"{where}: “position” must be a whole number from 0 to {MAX_ID}, or null."
+        )
     return value
 
 

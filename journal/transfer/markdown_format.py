@@ -87,9 +87,9 @@ def read_markdown(text: str, *, where: str = "") -> JournalData:
                     f"{where}line {line_no}: this entry is not under a day heading "
                     "such as “### Saturday 14 March 2026”."
                 )
-            block = EntryBlock(found, line_no)
+            block = EntryBlock(found, line_no, where)
         elif block is not None:
-            block.lines.append((line_no, line))
+            block.add(line)
         elif line.strip() and month is not None:
             raise FormatError(
                 f"{where}line {line_no}: text outside an entry. Each entry starts with a "

@@ -19,6 +19,9 @@ from .formats import EXPORT_FORMATS, read_file
 from .plan import ImportPlan, plan_import
 from .records import FormatError, JournalData, StageRecord, name_key, slug
 
+_NOT_IN_FILENAME = re.compile(r"[^a-z0-9-]")
+_DASHES = re.compile(r"-+")
+
 # Colours for stages an import creates without one (the default roadmap's palette).
 PALETTE = ["#3b82f6", "#10b981", "#f59e0b", "#ef4444", "#8b5cf6", "#0ea5e9", "#64748b"]
 
@@ -45,7 +48,7 @@ def export_file(user, fmt: str, filters: ExportFilters | None = None) -> ExportF
     stage_part = (
         slug(filters.stage.name).encode("ascii", "ignore").decode() if filters.stage else ""
     )
-    stage_part = re.sub(r"-+", "-", re.sub(r"[^a-z0-9-]", "", stage_part)).strip("-")
+    stage_part = _DASHES.sub("-", _NOT_IN_FILENAME.sub("", stage_part)).strip("-")
     if stage_part:
         parts.append(stage_part)
     filename = "-".join(parts) + "." + chosen.extension

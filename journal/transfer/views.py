@@ -12,7 +12,7 @@ from ..extensions import db
 from ..htmx import is_htmx, is_partial, render, see_other, trigger
 from ..roadmap.models import Stage
 from ..roadmap.services import stages_of
-from ..validation import ValidationError
+from ..validation import ValidationError, parse_id
 from .collect import parse_filters
 from .formats import EXPORT_FORMATS, IMPORT_FORMATS
 from .records import FormatError, slug
@@ -101,9 +101,9 @@ def _chosen_stage() -> tuple[Stage | None, str | None]:
     if not text:
         return None, None
     stage = None
-    if text.isdecimal():
+    if (stage_id := parse_id(text)) is not None:
         stage = db.session.scalar(
-            select(Stage).where(Stage.id == int(text), Stage.user_id == current_user.id)
+            select(Stage).where(Stage.id == stage_id, Stage.user_id == current_user.id)
         )
     return (stage, None) if stage else (None, "Stage: choose a stage from the list.")
 
