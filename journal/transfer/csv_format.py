@@ -13,6 +13,7 @@ from datetime import date
 
 from ..entries.duration import MAX_MINUTES
 from ..validation import parse_int
+from .limits import add_entry
 from .records import (
     DURATION_RANGE,
     EntryRecord,
@@ -90,7 +91,7 @@ def read_csv(text: str) -> JournalData:
     try:
         for row in reader:
             if any(cell.strip() for cell in row):
-                entries.append(_row(dict(zip(columns, row, strict=False)), row, columns, line))
+                add_entry(entries, _row(dict(zip(columns, row, strict=False)), row, columns, line))
             line = reader.line_num + 1
     except csv.Error as error:
         raise FormatError(f"line {line}: {error}.") from None

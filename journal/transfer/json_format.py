@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 from ..validation import MAX_ID
+from .limits import add_entry
 from .records import (
     EntryRecord,
     FormatError,
@@ -92,9 +93,9 @@ def read_json(document: dict) -> JournalData:
     stages = [
         _read_stage(item, n) for n, item in enumerate(_list(document, "stages", "file"), start=1)
     ]
-    entries = [
-        _read_entry(item, n) for n, item in enumerate(_list(document, "entries", "file"), start=1)
-    ]
+    entries: list[EntryRecord] = []
+    for n, item in enumerate(_list(document, "entries", "file"), start=1):
+        add_entry(entries, _read_entry(item, n))
     return JournalData(
         entries=entries,
         stages=stages,

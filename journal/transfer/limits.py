@@ -26,6 +26,10 @@ JSON_MAX_DEPTH = 16
 # stage, one per topic, and a few for the document.
 JSON_MAX_CONTAINERS = 3 * MAX_ENTRIES + 2 * MAX_STAGES + MAX_TOPICS + 16
 
+# Rendering an import's notes happens before the write lock, but still within its request:
+# past this, the import stops and says to import the file in parts.
+RENDER_SECONDS_MAX = 30
+
 DEFAULT_UPLOAD_BYTES = 4 * 1024 * 1024
 
 
@@ -45,11 +49,17 @@ def megabytes(size: int) -> str:
     return f"{round(size / (1024 * 1024), 1):g} MB"
 
 
-def too_many_entries(where: str) -> FormatError:
+def import_in_parts(message: str) -> FormatError:
+    """A file over one of the caps: say which, and how to import it all the same."""
     return FormatError(
-        f"{where}: the file holds more than {MAX_ENTRIES:,} entries, the most one import "
-        "takes. Import it in parts: export a date range at a time (Settings → Your data, "
+        f"{message} Import it in parts: export a date range at a time (Settings → Your data, "
         "or flask --app journal export --from … --to …)."
+    )
+
+
+def too_many_entries(where: str) -> FormatError:
+    return import_in_parts(
+        f"{where}: the file holds more than {MAX_ENTRIES:,} entries, the most one import takes."
     )
 
 

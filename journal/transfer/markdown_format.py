@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 from ..entries.duration import format_hours
+from .limits import add_entry
 from .markdown_blocks import EntryBlock, entry_heading, read_entry, write_entry
 from .records import EntryRecord, FormatError, JournalData
 
@@ -69,7 +70,7 @@ def read_markdown(text: str, *, where: str = "") -> JournalData:
 
     def finish():
         if block is not None:
-            entries.append(read_entry(block, day, STRUCTURE, where))
+            add_entry(entries, read_entry(block, day, STRUCTURE, where))
 
     for line_no, line in enumerate(text.split("\n"), start=1):
         if found := MONTH_HEADING.match(line):

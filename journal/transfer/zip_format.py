@@ -29,7 +29,14 @@ from collections.abc import Iterable, Iterator
 from datetime import date
 
 from ..entries.notes import NOTES_MAX_BYTES
-from .limits import MAX_ENTRIES, add_entry, file_bytes, megabytes, upload_bytes
+from .limits import (
+    MAX_ENTRIES,
+    add_entry,
+    file_bytes,
+    import_in_parts,
+    megabytes,
+    upload_bytes,
+)
 from .markdown_blocks import EntryBlock, entry_heading, read_entry, write_entry
 from .records import EntryRecord, FormatError, JournalData, slug
 
@@ -108,9 +115,9 @@ def _day_files(archive: zipfile.ZipFile) -> list[tuple[date, zipfile.ZipInfo]]:
     """The zip's day files, checked before any is unpacked: names, methods and sizes."""
     members = [info for info in archive.infolist() if not _ignored(info)]
     if len(members) > MAX_ENTRIES:
-        raise FormatError(
+        raise import_in_parts(
             f"The zip holds {len(members):,} files; one import reads at most {MAX_ENTRIES:,} "
-            "day files. Import it in parts: export a date range at a time."
+            "day files."
         )
     member_max, total_max = upload_bytes(), file_bytes()
     days, total = [], 0
@@ -145,9 +152,9 @@ def _day_files(archive: zipfile.ZipFile) -> list[tuple[date, zipfile.ZipInfo]]:
         total += info.file_size
         days.append((day, info))
     if total > total_max:
-        raise FormatError(
+        raise import_in_parts(
             f"The zip unpacks to {megabytes(total)}; one import reads at most "
-            f"{megabytes(total_max)}. Import it in parts: export a date range at a time."
+            f"{megabytes(total_max)}."
         )
     return days
 
