@@ -106,7 +106,17 @@ def read_zip(data: bytes) -> JournalData:
             try:
                 with archive.open(info) as member:
                     read_day_file(_lines(member, name), day, name, entries)
-            except (zipfile.BadZipFile, OSError, EOFError, zlib.error):
+            except FormatError:
+                raise
+            # What zipfile raises for a damaged member: a bad header, offset, CRC or stream.
+            except (
+                zipfile.BadZipFile,
+                OSError,
+                EOFError,
+                ValueError,
+                NotImplementedError,
+                zlib.error,
+            ):
                 raise FormatError(f"{name}: the file is damaged inside the zip.") from None
     return JournalData(entries=entries)
 
