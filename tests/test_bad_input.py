@@ -161,7 +161,7 @@ def test_json_nested_deeper_than_any_journal(hostile, alice, data):
 
 def test_json_brackets_inside_text_are_only_text(hostile, alice):
     """Notes full of brackets are notes: only the document's own nesting counts."""
-    notes = "[[[{{{" * 5_000 + '\\"]]' + "\\\\" + "[" * 100
+    notes = "[[[{{{" * 1_400 + '\\"]]' + "\\\\" + "[" * 100
     response = upload(alice, roadbook_json(notes=notes), "journal.json")
     assert response.status_code == 200, alert(response)
     assert "1</strong> entry will be added" in text(response)

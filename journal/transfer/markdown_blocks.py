@@ -104,9 +104,10 @@ def _unescape(line: str, structure, *, first: bool) -> str:
     return line
 
 
-# An entry's lines below its heading: notes of at most NOTES_MAX_BYTES and its details.
-# Counted as they are read, so a block of millions of empty lines is refused, not kept.
-BLOCK_MAX_CHARS = 2 * NOTES_MAX_BYTES
+# An entry's lines below its heading: notes of at most NOTES_MAX_BYTES, and its details
+# (topics, tags, link) in up to 100 kB more. Counted as they are read, so that a block of
+# millions of empty lines is refused, not kept.
+BLOCK_MAX_CHARS = NOTES_MAX_BYTES + 100_000
 
 
 @dataclass

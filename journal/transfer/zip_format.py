@@ -37,7 +37,13 @@ from .limits import (
     megabytes,
     upload_bytes,
 )
-from .markdown_blocks import EntryBlock, entry_heading, read_entry, write_entry
+from .markdown_blocks import (
+    BLOCK_MAX_CHARS,
+    EntryBlock,
+    entry_heading,
+    read_entry,
+    write_entry,
+)
 from .records import EntryRecord, FormatError, JournalData, slug
 
 ENTRY_HEADING = entry_heading(2)
@@ -87,8 +93,9 @@ def _quote(text: str) -> str:
 READABLE = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate"}
 METHOD_NAMES = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA", 9: "Deflate64"}
 ENCRYPTED = 0x1  # general purpose flag bit 0: the member needs a password
-# The longest line read from a day file: a note's own length, and a little more.
-LINE_MAX_BYTES = NOTES_MAX_BYTES + 1024
+# The longest line read from a day file: as long as an entry's whole block may be, in
+# characters of up to four bytes.
+LINE_MAX_BYTES = 4 * BLOCK_MAX_CHARS
 
 
 def read_zip(data: bytes) -> JournalData:
@@ -182,7 +189,7 @@ def _lines(member, name: str) -> Iterator[str]:
         if len(raw) > LINE_MAX_BYTES:
             raise FormatError(
                 f"{name}, line {line_no}: the line is longer than {LINE_MAX_BYTES // 1000} kB; "
-                f"notes may be at most {NOTES_MAX_BYTES // 1000} kB."
+                f"an entry's notes may be at most {NOTES_MAX_BYTES // 1000} kB."
             )
         try:
             line = raw.decode("utf-8")
