@@ -27,7 +27,7 @@ from ..entries.notes import render_notes
 from ..extensions import db
 from ..revisions import new_revision
 from ..roadmap.models import Stage, Topic
-from .limits import RENDER_SECONDS_MAX, import_in_parts
+from .limits import RENDER_SECONDS_MAX, import_in_parts, megabytes, written_bytes
 from .plan import ImportPlan
 from .records import name_key
 
@@ -85,6 +85,7 @@ def prepare_rows(user_id: int, plan: ImportPlan) -> ImportRows:
     now = utcnow()
     stage_ids, topic_ids = _roadmap_rows(rows, user_id, plan, now)
     deadline = time.monotonic() + RENDER_SECONDS_MAX
+    written, most = 0, written_bytes()
     for entry in plan.to_add:
         if time.monotonic() > deadline:
             raise import_in_parts(
@@ -94,6 +95,13 @@ def prepare_rows(user_id: int, plan: ImportPlan) -> ImportRows:
         key = name_key(entry.stage)
         index = len(rows.entries)
         created = entry.created_at or now
+        notes_html = render_notes(entry.notes)
+        written += len(entry.notes.encode()) + len(notes_html.encode())
+        if written > most:
+            raise import_in_parts(
+                f"{entry.where}: the notes up to here and their rendering come to more than "
+                f"{megabytes(most)}, the most one import writes."
+            )
         rows.entries.append(
             {
                 "stage_id": stage_ids[key],
@@ -101,7 +109,7 @@ def prepare_rows(user_id: int, plan: ImportPlan) -> ImportRows:
                 "study_date": entry.study_date,
                 "minutes": entry.minutes,
                 "notes": entry.notes,
-                "notes_html": render_notes(entry.notes),
+                "notes_html": notes_html,
                 "link": entry.link,
                 "created_at": created,
                 "updated_at": entry.updated_at or created,

@@ -100,7 +100,7 @@ LINE_MAX_BYTES = 4 * BLOCK_MAX_CHARS
 
 def read_zip(data: bytes) -> JournalData:
     """Read every day file of the zip, line by line: at most ``MAX_ENTRIES`` of them,
-    each unpacking to at most the upload limit, all together to at most four times it."""
+    each unpacking to at most the upload limit, all together to at most twice it."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
