@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, request
 from spectree import Response
-from werkzeug.exceptions import BadRequest, HTTPException
 
 from ..clock import user_today
 from ..daily.services import elapsed_minutes, running_timer
@@ -23,7 +22,7 @@ from ..transfer.services import export_file
 from ..validation import ValidationError, parse_id
 from . import present, schemas
 from .auth import authenticate, caller
-from .problems import Problem, http_problem, problem_response
+from .problems import Problem, answer_with_problems, json_body
 from .spec import document, endpoint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -48,26 +47,11 @@ def _authenticate():
 
 def _check_body() -> None:
     """A body, when there is one, must be JSON: spectree would read anything else as {}."""
-    if not request.get_data(cache=True):
-        return
-    if not request.is_json:
-        raise Problem(415, "Send the body as JSON, with “Content-Type: application/json”.")
-    try:
-        request.get_json()
-    except BadRequest:
-        raise Problem(
-            400, "The body is not valid JSON.", errors={"body": "Not valid JSON."}
-        ) from None
+    if request.get_data(cache=True):
+        json_body()
 
 
-@bp.errorhandler(Problem)
-def _problem(problem: Problem):
-    return problem_response(problem)
-
-
-@bp.errorhandler(HTTPException)
-def _http_error(error: HTTPException):
-    return http_problem(error)
+answer_with_problems(bp)
 
 
 @bp.after_request
