@@ -7,6 +7,7 @@ import hashlib
 import html
 import re
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -61,6 +62,11 @@ def suggestion_texts(page: str) -> list[str]:
 def today(app):
     with app.app_context():
         return user_today(get_user_by_name("alice"))
+
+
+def editor_zone(app) -> str:
+    with app.app_context():
+        return get_user_by_name("alice").timezone
 
 
 # Today ------------------------------------------------------------------------------------
@@ -321,3 +327,41 @@ def test_new_heartbeats_move_the_revision_that_kept_pages_are_keyed_by(app, edit
     with app.app_context():
         assert get_user_by_name("alice").revision == before
         assert db.session.scalar(select(func.count(Heartbeat.id))) == 18
+
+
+# The dashboard's calendar ------------------------------------------------------------------
+
+
+def calendar_cell(page: str, day) -> str:
+    return re.search(rf'<rect [^>]*data-day="{day.isoformat()}"[^>]*><title>[^<]*</title>', page)[0]
+
+
+def test_the_calendar_marks_days_coded_but_not_logged(app, editor):
+    zone = ZoneInfo(editor_zone(app))
+    coded, logged, short = (today(app) - timedelta(days=n) for n in (10, 11, 12))
+    for day, minutes in ((coded, 30), (logged, 30), (short, 3)):
+        start = datetime.combine(day, datetime.min.time(), zone) + timedelta(hours=10)
+        editor.insert(*(start + timedelta(minutes=m) for m in range(0, minutes + 1, 3)))
+    editor.client.post(
+        "/entries",
+        data={
+            "date": logged.isoformat(),
+            "duration": "30m",
+            "stage": str(stage_id(app, "Web frameworks")),
+        },
+    )
+    page = text(editor.client.get("/dashboard/calendar", headers=HX))
+    assert "heat-coded" in calendar_cell(page, coded)
+    assert "coded, not logged</title>" in calendar_cell(page, coded)
+    assert "heat-coded" not in calendar_cell(page, logged)  # logged: an ordinary day
+    assert "heat-coded" not in calendar_cell(page, short)  # three minutes: not a day coded
+    assert "nothing logged</title>" in calendar_cell(page, short)
+    assert "</svg> Coded, not logged</p>" in page  # the legend
+    # Today has an hour and twenty minutes of editor time too.
+    assert "heat-coded" in calendar_cell(page, today(app))
+
+
+def test_an_ignored_projects_days_are_not_marked(app, editor):
+    editor.client.post("/settings/editor/projects", data={f"project-{project_id(app)}": "ignore"})
+    page = text(editor.client.get("/dashboard/calendar", headers=HX))
+    assert "heat-coded" not in calendar_cell(page, today(app))
