@@ -11,6 +11,7 @@ from spectree import Response
 
 from ..clock import user_today
 from ..daily.services import elapsed_minutes, running_timer
+from ..editor.suggestions import suggestions as editor_suggestions
 from ..entries import queries
 from ..extensions import csrf
 from ..insights import panels
@@ -99,7 +100,8 @@ def stages(query: schemas.StageQuery):
 @bp.get("/today")
 @endpoint("getToday", resp=Response(HTTP_200=schemas.TodayOut), tags=["journal"])
 def today():
-    """Today in your time zone: its entries, this week against the goal, the timer."""
+    """Today in your time zone: its entries, this week against the goal, the timer, and
+    the editor time not logged yet."""
     user = caller().user
     day = user_today(user)
     running = running_timer(user)
@@ -108,6 +110,9 @@ def today():
         entries=[present.entry(entry) for entry in queries.today_entries(user, day)],
         week=present.week(panels.week_goal(user, day), queries.week_summary(user, day)),
         timer=present.timer(running, elapsed_minutes(running) if running else 0),
+        editor_suggestions=[
+            present.editor_suggestion(item) for item in editor_suggestions(user, day)
+        ],
     )
 
 
