@@ -86,6 +86,17 @@ def test_an_unmapped_project_says_how_to_choose_its_stage(editor):
     assert shown == "In your editor: 1 h 20 min on flask-tutorial (no stage yet: choose one)"
 
 
+def test_an_earlier_days_suggestion_says_its_day(app, editor):
+    zone = ZoneInfo(editor_zone(app))
+    yesterday = today(app) - timedelta(days=1)
+    start = datetime.combine(yesterday, datetime.min.time(), zone) + timedelta(hours=9)
+    editor.insert(*(start + timedelta(minutes=m) for m in range(0, 31, 5)))
+    assert suggestion_texts(text(editor.client.get("/"))) == [
+        "In your editor: 1 h 20 min on flask-tutorial (no stage yet: choose one)",
+        "Yesterday · In your editor: 30 min on flask-tutorial (no stage yet: choose one)",
+    ]
+
+
 def test_without_editor_time_today_shows_no_suggestion(app, client, auth):
     auth.login()
     page = text(client.get("/"))
