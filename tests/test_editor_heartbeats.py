@@ -356,3 +356,21 @@ def test_paths_are_kept_only_when_the_user_turns_them_on(app, editor):
         settings.save_settings(get_user_by_name("alice"), settings.Settings(keep_paths=False))
     assert editor.stored()[0].entity is None
     assert editor.stored()[0].extension == ".py"
+
+
+# The status bar ---------------------------------------------------------------------------
+
+
+def test_the_status_bar_shows_todays_editor_time(editor):
+    path = "/api/v1/users/current/statusbar/today"
+    empty = editor.client.get(path, headers=basic(editor.secret))
+    assert empty.status_code == 200
+    assert empty.json["data"]["grand_total"]["text"] == "0 mins"
+    editor.send(every(5, 17))  # an hour and twenty minutes
+    total = editor.client.get(path, headers=basic(editor.secret)).json["data"]["grand_total"]
+    assert (total["text"], total["digital"], total["total_seconds"]) == (
+        "1 hr 20 mins",
+        "1:20",
+        4800,
+    )
+    assert editor.client.get(path).status_code == 401

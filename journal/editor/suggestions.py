@@ -176,12 +176,12 @@ def dismiss(user, day: date, project_id: int, until_ms: int) -> bool:
     return True
 
 
-def coded_days(user, first: date, last: date) -> set[date]:
-    """Days with at least MIN_MINUTES of editor time on projects not ignored."""
+def editor_ms_per_day(user, first: date, last: date) -> dict[date, int]:
+    """Each day's editor time, in milliseconds, on projects not ignored."""
     gap = settings_of(user).session_gap_minutes
     rows = project_days(user, first, last, gap)
     if not rows:
-        return set()
+        return {}
     ignored = set(
         db.session.scalars(
             select(EditorProject.id).where(
@@ -193,4 +193,10 @@ def coded_days(user, first: date, last: date) -> set[date]:
     for row in rows:
         if row.project_id not in ignored:
             per_day[row.day] += row.ms
+    return dict(per_day)
+
+
+def coded_days(user, first: date, last: date) -> set[date]:
+    """Days with at least MIN_MINUTES of editor time on projects not ignored."""
+    per_day = editor_ms_per_day(user, first, last)
     return {day for day, ms in per_day.items() if minutes_of(ms) >= MIN_MINUTES}
