@@ -376,3 +376,10 @@ def test_an_ignored_projects_days_are_not_marked(app, editor):
     editor.client.post("/settings/editor/projects", data={f"project-{project_id(app)}": "ignore"})
     page = text(editor.client.get("/dashboard/calendar", headers=HX))
     assert "heat-coded" not in calendar_cell(page, today(app))
+
+
+def test_the_deletion_page_says_editor_time_goes_with_the_account(client, auth, editor):
+    page = text(editor.client.get("/settings/delete"))
+    assert "Your editor time (17 heartbeats) and your editor key go with it" in page
+    auth.login("bob")
+    assert "editor time" not in text(client.get("/settings/delete"))

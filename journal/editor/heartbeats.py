@@ -22,6 +22,7 @@ from sqlalchemy import func, select, update
 
 from ..clock import user_zone
 from ..db import insert_or_ignore, utcnow, write_transaction
+from ..extensions import db
 from ..revisions import touch
 from ..validation import clean_text
 from .models import EditorProject, Heartbeat
@@ -261,3 +262,7 @@ def _shown(row: dict, project: str) -> dict:
         "language": row["language"],
         "is_write": row["is_write"],
     }
+
+
+def heartbeat_count(user) -> int:
+    return db.session.scalar(select(func.count(Heartbeat.id)).where(Heartbeat.user_id == user.id))

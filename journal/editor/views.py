@@ -13,6 +13,7 @@ from ..entries.queries import stage_choices
 from ..htmx import is_htmx, is_partial, render, see_other
 from ..validation import ValidationError, parse_id
 from . import keys, settings, suggestions
+from .heartbeats import heartbeat_count
 
 bp = Blueprint("editor", __name__)
 
@@ -160,6 +161,7 @@ def _shared_with_other_pages():
     return {
         "editor_suggestions": lambda: suggestions.suggestions(current_user),
         "editor_key_of": lambda: keys.key_of(current_user),
+        "editor_heartbeat_count": lambda: heartbeat_count(current_user),
         "editor_settings_of": lambda: settings.settings_of(current_user),
         "editor_projects_of": lambda: settings.projects_of(current_user),
         "editor_stage_choices": lambda: stage_choices(current_user),
