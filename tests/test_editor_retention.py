@@ -3,10 +3,13 @@ heartbeats (a bounded batch), and for everyone by `flask --app journal purge-edi
 
 from __future__ import annotations
 
+import re
+import shlex
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
+from journal import ROOT
 from journal.auth.services import get_user_by_name
 from journal.editor import heartbeats, settings
 from journal.editor.models import Dismissal, EditorProject
@@ -91,3 +94,17 @@ def test_a_project_the_user_set_is_kept_without_heartbeats(app, runner):
     runner.invoke(args=["purge-editor-time"])
     assert editor.count() == 0
     assert project_names(app) == {"mapped"}
+
+
+def test_the_daily_unit_runs_the_purge_command(app, runner):
+    deploy = ROOT / "deploy"
+    unit = (deploy / "roadbook-purge-editor-time.service").read_text()
+    command = shlex.split(re.search(r"^ExecStart=(.+)$", unit, re.M).group(1))
+    assert command[:3] == ["/srv/roadbook/app/.venv/bin/flask", "--app", "journal"]
+    editor = Editor(app)
+    editor.insert(days_ago(100))
+    result = runner.invoke(args=command[3:])
+    assert result.exit_code == 0, result.output
+    assert editor.count() == 0
+    timer = (deploy / "roadbook-purge-editor-time.timer").read_text()
+    assert "OnCalendar=" in timer and "Persistent=true" in timer
