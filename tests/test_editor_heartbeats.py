@@ -15,6 +15,7 @@ from journal.editor import heartbeats, keys
 from journal.editor.models import EditorKey
 from journal.extensions import db
 
+from .conftest import PASSWORD
 from .editor_support import Editor, basic, every, recorded, shifted
 
 PROBLEM = "application/problem+json"
@@ -135,8 +136,6 @@ def test_an_api_token_is_not_an_editor_key(app, editor):
 
 
 def test_a_signed_in_browser_without_the_key_is_refused(app, editor):
-    from .conftest import PASSWORD
-
     editor.client.post("/login", data={"username": "alice", "password": PASSWORD})
     assert editor.client.get("/").status_code == 200  # signed in
     assert editor.send(every(5, 2), headers={}).status_code == 401
@@ -182,6 +181,9 @@ def test_wrong_keys_are_throttled_like_failed_logins(make_app):
     assert [editor.send([], headers=wrong).status_code for _ in range(3)] == [401] * 3
     refused = editor.send([], headers=wrong)
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    # Counted apart from log-ins: signing in from the same address still works.
+    signed_in = editor.client.post("/login", data={"username": "alice", "password": PASSWORD})
+    assert signed_in.status_code == 303
 
 
 # Bad requests and limits -------------------------------------------------------------------
@@ -264,6 +266,7 @@ def test_each_bad_heartbeat_gets_its_own_400_and_the_others_are_kept(editor):
         {"time": now + 2 * 86400, "entity": "a.py"},
         {"time": now - 60, "entity": 12},
         {"time": now - 60, "entity": "a.py", "is_write": "yes"},
+        {"time": now - 60, "entity": "a\ud800.py"},
         "not an object",
     ]
     response = editor.send([good[0], *bad, good[1]])
@@ -277,7 +280,8 @@ def test_each_bad_heartbeat_gets_its_own_400_and_the_others_are_kept(editor):
     assert errors[4] == {"time": ["This heartbeat is dated more than a day ahead."]}
     assert errors[5] == {"entity": ["entity must be text."]}
     assert list(errors[6]) == ["is_write"]
-    assert list(errors[7]) == ["heartbeat"]
+    assert errors[7] == {"entity": ["entity must be text in Unicode (it holds a lone surrogate)."]}
+    assert list(errors[8]) == ["heartbeat"]
     assert editor.count() == 2
 
 

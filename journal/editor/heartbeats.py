@@ -83,6 +83,8 @@ def parse(item: object) -> HeartbeatInput | dict[str, list[str]]:
             values[name] = None
         elif not isinstance(value, str):
             errors[name] = [f"{label} must be text."]
+        elif not _encodable(value):
+            errors[name] = [f"{label} must be text in Unicode (it holds a lone surrogate)."]
         else:
             value = clean_text(value)
             if len(value) > longest:
@@ -103,6 +105,14 @@ def parse(item: object) -> HeartbeatInput | dict[str, list[str]]:
         language=values["language"],
         is_write=bool(is_write),
     )
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def extension(entity: str) -> str | None:

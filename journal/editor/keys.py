@@ -118,7 +118,9 @@ def authenticate(authorization: str | None, api_key: str | None) -> User:
             {"WWW-Authenticate": 'Basic realm="roadbook"'},
         )
     name = "editor key " + secret[:SHOWN_CHARACTERS]
-    address = throttle.client_address()
+    # Counted apart from log-ins from the same address: an editor still sending a revoked
+    # key every minute must not keep its user from signing in.
+    address = ("editor " + throttle.client_address())[: throttle.KEY_MAX]
     wait = throttle.refusal(name, address)
     if wait is not None:
         raise KeyRefused(429, wait.message, {"Retry-After": str(wait.seconds)})
