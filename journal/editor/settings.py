@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ..db import utcnow, write_transaction
 from ..extensions import db
+from ..revisions import touch
 from ..roadmap.models import Stage
 from ..validation import ValidationError, clean_text, parse_id
 from .models import (
@@ -29,7 +30,9 @@ GAPS = (5, 10, 15, 20, 30, 45, 60)
 IGNORED = "ignore"
 # Expired heartbeats removed at once when the retention is shortened, at most; the rest
 # go with the next heartbeats or `flask --app journal purge-editor-time`.
-PURGE_ON_SAVE = 20_000
+PURGE_ON_SAVE = 50_000
+# Rows changed by one write transaction.
+BATCH = 5000
 
 
 @dataclass(frozen=True)
@@ -62,23 +65,46 @@ def parse_settings(form: Mapping[str, str]) -> Settings:
 
 def save_settings(user, chosen: Settings) -> int:
     """Save ``chosen``; with paths turned off, forget the paths kept until now. Returns how
-    many expired heartbeats were removed (a shorter retention takes effect at once)."""
+    many expired heartbeats were removed (a shorter retention takes effect at once).
+
+    The paths and the expired heartbeats go a batch per write transaction, so that a large
+    history never holds the database for long.
+    """
     with write_transaction() as session:
         row = session.get(EditorSettings, user.id) or EditorSettings(user_id=user.id)
         row.keep_paths = chosen.keep_paths
         row.retention_days = chosen.retention_days
         row.session_gap_minutes = chosen.session_gap_minutes
         session.add(row)
-        if not chosen.keep_paths:
-            session.execute(
-                update(Heartbeat)
-                .where(Heartbeat.user_id == user.id, Heartbeat.entity.is_not(None))
-                .values(entity=None)
-                .execution_options(synchronize_session=False)
-            )
-        now_ms = int(utcnow().replace(tzinfo=UTC).timestamp() * 1000)
-        oldest_ms = now_ms - chosen.retention_days * 86_400_000
-        return purge_expired(session, user.id, oldest_ms, PURGE_ON_SAVE)
+    while not chosen.keep_paths and _forget_paths(user, BATCH) == BATCH:
+        pass
+    now_ms = int(utcnow().replace(tzinfo=UTC).timestamp() * 1000)
+    oldest_ms = now_ms - chosen.retention_days * 86_400_000
+    purged = 0
+    while purged < PURGE_ON_SAVE:
+        with write_transaction() as session:
+            batch = purge_expired(session, user.id, oldest_ms, BATCH)
+            if batch:
+                touch(session, user.id)
+        purged += batch
+        if batch < BATCH:
+            break
+    return purged
+
+
+def _forget_paths(user, limit: int) -> int:
+    kept = (
+        select(Heartbeat.id)
+        .where(Heartbeat.user_id == user.id, Heartbeat.entity.is_not(None))
+        .limit(limit)
+    )
+    with write_transaction() as session:
+        return session.execute(
+            update(Heartbeat)
+            .where(Heartbeat.id.in_(kept))
+            .values(entity=None)
+            .execution_options(synchronize_session=False)
+        ).rowcount
 
 
 def projects_of(user) -> list[EditorProject]:

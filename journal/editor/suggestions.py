@@ -134,7 +134,15 @@ def suggestion_for(user, day: date, project_id: int) -> Suggestion | None:
     return next((item for item in found if item.project.id == project_id), None)
 
 
+def uses_an_editor(user) -> bool:
+    """Whether the user's editors ever sent anything: most users' pages need no more."""
+    found = select(EditorProject.id).where(EditorProject.user_id == user.id).limit(1)
+    return db.session.scalar(found) is not None
+
+
 def _suggestions(user, first: date, last: date) -> list[Suggestion]:
+    if not uses_an_editor(user):
+        return []
     gap = settings_of(user).session_gap_minutes
     rows = project_days(user, first, last, gap, covered(user, first, last))
     wanted = [row for row in rows if row.minutes >= MIN_MINUTES]
@@ -178,6 +186,8 @@ def dismiss(user, day: date, project_id: int, until_ms: int) -> bool:
 
 def editor_ms_per_day(user, first: date, last: date) -> dict[date, int]:
     """Each day's editor time, in milliseconds, on projects not ignored."""
+    if not uses_an_editor(user):
+        return {}
     gap = settings_of(user).session_gap_minutes
     rows = project_days(user, first, last, gap)
     if not rows:
