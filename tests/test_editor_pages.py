@@ -323,21 +323,19 @@ def test_editor_settings_are_private(client):
     assert client.get("/editor/suggestions").status_code == 302
 
 
-def test_new_heartbeats_move_the_revision_that_kept_pages_are_keyed_by(app, editor):
-    """The dashboard's calendar shows coded days: a kept dashboard must not outlive them."""
+def test_the_kept_dashboard_follows_a_day_becoming_coded_and_only_that(app):
+    editor = Editor(app)
+    editor.client.post("/login", data={"username": "alice", "password": PASSWORD})
+    dashboard = text(editor.client.get("/dashboard"))  # kept, under the user's revision
+    assert "heat-coded" not in calendar_cell(dashboard, today(app))
+    editor.send(every(5, 3, end_ago=20))  # ten minutes: today is now coded
+    assert "heat-coded" in calendar_cell(text(editor.client.get("/dashboard")), today(app))
     with app.app_context():
         before = get_user_by_name("alice").revision
-    beat = every(5, 1, end_ago=1)
-    editor.send(beat)
-    with app.app_context():
-        assert get_user_by_name("alice").revision != before
-    # The same heartbeat again stores nothing and moves nothing.
-    with app.app_context():
-        before = get_user_by_name("alice").revision
-    editor.send(beat)
+    editor.send(every(5, 2, end_ago=5))  # more of the same day: the calendar is the same
     with app.app_context():
         assert get_user_by_name("alice").revision == before
-        assert db.session.scalar(select(func.count(Heartbeat.id))) == 18
+        assert db.session.scalar(select(func.count(Heartbeat.id))) == 5
 
 
 # The dashboard's calendar ------------------------------------------------------------------

@@ -79,6 +79,8 @@ def test_days_are_the_users_own_days(app):
         (first, "flask-tutorial"): 30,
         (second, "flask-tutorial"): 30,
     }
+    # Asked for the first day alone, its last heartbeat still runs on to midnight.
+    assert minutes_per_day(app, first, first) == {(first, "flask-tutorial"): 30}
 
 
 @pytest.mark.parametrize(

@@ -26,9 +26,10 @@ from ..extensions import db
 from ..revisions import touch
 from ..validation import clean_text
 from .models import EditorProject, Heartbeat
-from .retention import purge_expired
+from .retention import kept_since_ms, purge_expired
 from .sessions import day_of, day_start_ms
 from .settings import settings_of
+from .suggestions import coded_days
 
 MAX_PER_REQUEST = 25
 # Bounds on what one user's editors can make the journal keep: heartbeats a day (one
@@ -136,7 +137,7 @@ def receive(user, items: list) -> list[tuple[dict, int]]:
     zone = user_zone(user)
     now = utcnow()
     now_ms = int(now.replace(tzinfo=UTC).timestamp() * 1000)
-    oldest_ms = now_ms - settings.retention_days * 86_400_000
+    oldest_ms = kept_since_ms(user, settings.retention_days)
     latest_ms = now_ms + int(AHEAD.total_seconds() * 1000)
     answers: list[tuple[dict, int] | None] = [None] * len(items)
     wanted: list[tuple[int, HeartbeatInput]] = []
@@ -178,10 +179,13 @@ def receive(user, items: list) -> list[tuple[dict, int]]:
             row = _row(user, settings.keep_paths, beat, project_id)
             rows.setdefault(row["digest"], row)  # the same heartbeat twice in one request
             answers[index] = ({"data": _shown(row, beat.project)}, 201)
+        days = {day_of(row["time_ms"], zone) for row in rows.values()}
+        # What the calendar shows of those days: kept pages follow only when it changes.
+        before = coded_days(user, min(days), max(days)) if days else set()
         stored = insert_or_ignore(session, Heartbeat.__table__, list(rows.values()), ["digest"])
-        purged = purge_expired(session, user.id, oldest_ms, PURGE_BATCH)
-        if stored or purged:
-            touch(session, user.id)  # the calendar's "coded, not logged" days may change
+        changed = stored and coded_days(user, min(days), max(days)) != before
+        if purge_expired(session, user.id, oldest_ms, PURGE_BATCH) or changed:
+            touch(session, user.id)
     return answers
 
 

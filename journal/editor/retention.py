@@ -8,15 +8,23 @@ every user, whether or not their editors still send anything.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select
 
 from ..auth.models import User
-from ..db import utcnow, write_transaction
+from ..clock import user_today, user_zone
+from ..db import write_transaction
 from ..extensions import db
 from ..revisions import touch
 from .models import RETENTION_DAYS, Dismissal, EditorProject, EditorSettings, Heartbeat
+from .sessions import day_start_ms
+
+
+def kept_since_ms(user, days: int) -> int:
+    """The start of the oldest day kept: midnight in the user's zone, ``days`` days ago.
+    Whole days expire at once, so the calendar changes with expiry once a day at most."""
+    return day_start_ms(user_today(user) - timedelta(days=days), user_zone(user))
 
 
 def purge_expired(session, user_id: int, oldest_ms: int, limit: int) -> int:
@@ -57,15 +65,15 @@ def purge_expired(session, user_id: int, oldest_ms: int, limit: int) -> int:
 def purge_all(batch: int = 5000) -> int:
     """Delete every user's expired editor time, a batch per write transaction (so a write
     never holds the database long); return how many heartbeats went."""
-    now_ms = int(utcnow().replace(tzinfo=UTC).timestamp() * 1000)
     kept_for = db.session.execute(
-        select(User.id, EditorSettings.retention_days).outerjoin(
+        select(User, EditorSettings.retention_days).outerjoin(
             EditorSettings, EditorSettings.user_id == User.id
         )
     ).all()
     total = 0
-    for user_id, days in kept_for:
-        oldest_ms = now_ms - (days or RETENTION_DAYS) * 86_400_000
+    for user, days in kept_for:
+        user_id = user.id
+        oldest_ms = kept_since_ms(user, days or RETENTION_DAYS)
         while True:
             with write_transaction() as session:
                 purged = purge_expired(session, user_id, oldest_ms, batch)

@@ -131,7 +131,8 @@ def project_days(
         .where(
             Heartbeat.user_id == user.id,
             Heartbeat.time_ms >= start_ms,
-            Heartbeat.time_ms < end_ms,
+            # The heartbeats just after the range: the last one in it may run on to them.
+            Heartbeat.time_ms < end_ms + gap_minutes * 60_000,
         )
         .subquery()
     )
@@ -151,13 +152,17 @@ def project_days(
             ],
             else_=0,
         )
-    credited = select(
-        stream.c.day,
-        stream.c.project_id,
-        stream.c.time_ms,
-        credit.label("credit"),
-        cutoff.label("cutoff"),
-    ).subquery()
+    credited = (
+        select(
+            stream.c.day,
+            stream.c.project_id,
+            stream.c.time_ms,
+            credit.label("credit"),
+            cutoff.label("cutoff"),
+        )
+        .where(stream.c.time_ms < _number(end_ms))
+        .subquery()
+    )
     end = credited.c.time_ms + credited.c.credit
     counted = case(
         (credited.c.time_ms >= credited.c.cutoff, credited.c.credit),

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from ..db import utcnow, write_transaction
+from ..db import write_transaction
 from ..extensions import db
 from ..revisions import touch
 from ..roadmap.models import Stage
@@ -22,7 +21,7 @@ from .models import (
     EditorSettings,
     Heartbeat,
 )
-from .retention import purge_expired
+from .retention import kept_since_ms, purge_expired
 
 # Choices of the settings form.
 RETENTIONS = {30: "30 days", 90: "90 days", 180: "180 days", 365: "a year"}
@@ -78,8 +77,7 @@ def save_settings(user, chosen: Settings) -> int:
         session.add(row)
     while not chosen.keep_paths and _forget_paths(user, BATCH) == BATCH:
         pass
-    now_ms = int(utcnow().replace(tzinfo=UTC).timestamp() * 1000)
-    oldest_ms = now_ms - chosen.retention_days * 86_400_000
+    oldest_ms = kept_since_ms(user, chosen.retention_days)
     purged = 0
     while purged < PURGE_ON_SAVE:
         with write_transaction() as session:
