@@ -7,6 +7,8 @@ import base64
 import time
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from journal.api import tokens
@@ -378,3 +380,45 @@ def test_the_status_bar_shows_todays_editor_time(editor):
         4800,
     )
     assert editor.client.get(path).status_code == 401
+
+
+# Whatever a client sends ------------------------------------------------------------------
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=40),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=10), children, max_size=3)
+    ),
+    max_leaves=10,
+)
+FIELDS = ["time", "entity", "type", "category", "project", "branch", "language", "is_write"]
+
+
+@pytest.fixture
+def unlimited(make_app):
+    """One journal for all the examples, without a rate limit to run into."""
+    return Editor(make_app(EDITOR_RATE_PER_MINUTE=1_000_000, EDITOR_RATE_BURST=1_000_000))
+
+
+HEARTBEATS = st.lists(
+    st.dictionaries(st.sampled_from(FIELDS), JSON_VALUES, max_size=8) | JSON_VALUES, max_size=25
+)
+
+
+@settings(
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(body=HEARTBEATS)
+def test_any_json_gets_an_answer_per_heartbeat_and_never_a_500(unlimited, body):
+    response = unlimited.send(body)
+    assert response.status_code == 202, response.get_data(as_text=True)
+    answers = response.json["responses"]
+    assert len(answers) == len(body)
+    for (answer, status), sent in zip(answers, body, strict=True):
+        assert status in (201, 400)
+        if status == 400:
+            assert answer["errors"] and all(answer["errors"].values())
+        else:
+            assert isinstance(sent, dict) and "data" in answer
