@@ -101,7 +101,8 @@ def test_without_editor_time_today_shows_no_suggestion(app, client, auth):
     auth.login()
     page = text(client.get("/"))
     assert suggestion_texts(page) == []
-    assert re.search(r'<section id="editor-suggestions"[^>]* hidden>', page)
+    assert re.search(r'<section id="editor-suggestions"[^>]*\shidden>', page)
+    assert 'hx-get="/editor/suggestions"' not in page  # nothing to follow: no request
 
 
 def test_log_it_fills_the_entry_form_and_saving_logs_it(app, editor):
