@@ -6,10 +6,12 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..editor.export import editor_export
 from ..entries.models import Entry, EntryTag, entry_topics
 from ..extensions import db
 from ..roadmap.models import Stage, Topic
@@ -149,6 +151,7 @@ def load_journal(user, filters: ExportFilters | None = None) -> JournalData:
         settings={"timezone": user.timezone},
         full_roadmap=True,
         filters=filters.as_dict(),
+        editor=partial(editor_export, user, filters.date_from, filters.date_to, filters.stage),
     )
 
 

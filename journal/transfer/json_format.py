@@ -32,6 +32,9 @@ def write_json(journal: JournalData) -> bytes:
         "stages": [_stage(stage) for stage in journal.stages],
         "entries": [_entry(entry) for entry in journal.entries],
     }
+    editor = journal.editor() if journal.editor else None
+    if editor:
+        document["editor"] = editor
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
@@ -61,6 +62,8 @@ class JournalData:
     full_roadmap: bool = False
     # The filters an export was made with (from, to, stage), written into the json.
     filters: dict[str, str] = field(default_factory=dict)
+    # Editor time (journal/editor/export.py), read only by the json format that writes it.
+    editor: Callable[[], dict | None] | None = None
 
 
 def name_key(name: str) -> str:
