@@ -25,12 +25,15 @@ run: setup db
 serve: setup db
 	JOURNAL_BIND="$${JOURNAL_BIND:-$(HOST):$(PORT)}" $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
+# The suite runs in one process per core (pytest-xdist); TEST_WORKERS=0 runs it in this one.
+TEST_WORKERS ?= auto
+
 test: setup
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 test-postgres: setup
 	JOURNAL_TEST_DATABASE_URL="$${JOURNAL_TEST_DATABASE_URL:-$(TEST_POSTGRES_URL)}" \
-		$(BIN)/pytest $(PYTEST_ARGS)
+		$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # The benchmark (needs wrk: apt-get install -y wrk); see bench/run.py and the README.
 bench: setup

@@ -239,7 +239,14 @@ def databases(tmp_path_factory):
     databases.close()
 
 
+BROWSER_TESTS = Path(__file__).parent / "browser"
+
+
 def pytest_collection_modifyitems(config, items):
+    # Marked here: a ``pytestmark`` in a conftest.py applies to no test.
+    for item in items:
+        if BROWSER_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.browser)
     if not TEST_DATABASE_URL:
         return
     for item in items:

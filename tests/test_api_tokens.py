@@ -240,7 +240,12 @@ def test_failed_tokens_are_throttled_like_log_ins(make_app):
     assert failures == [f"token {wrong[:9].lower()}"] * 3
 
 
-def test_each_tokens_requests_are_rate_limited_across_workers(make_app, databases, tmp_path):
+def test_each_tokens_requests_are_rate_limited_across_workers(
+    make_app, databases, tmp_path, monkeypatch
+):
+    # The clock stands still, so a slow machine cannot refill the allowance meanwhile.
+    frozen = utcnow()
+    monkeypatch.setattr("journal.api.ratelimit.utcnow", lambda: frozen)
     limits = {"API_RATE_PER_MINUTE": 60, "API_RATE_BURST": 3}
     first = make_app(**limits)
     # A second app on the same database: another worker process, as gunicorn runs them.

@@ -22,8 +22,6 @@ LAUNCH_ARGS = [
 ]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
-pytestmark = pytest.mark.browser
-
 
 @pytest.fixture(scope="session")
 def browser():

@@ -224,20 +224,9 @@ def test_today_at_a_laptops_width(signed_in, live_server):
     side = page.locator(".today-side").bounding_box()
     assert side["y"] + side["height"] > form_bottom["y"] + form_bottom["height"] + 40
     assert panel_top - (form_bottom["y"] + form_bottom["height"]) < 40
-    # The Stage select shows every stage's whole name.
-    cut = page.evaluate(
-        """() => {
-          const select = document.querySelector('#quick-add-stage');
-          const style = getComputedStyle(select);
-          const context = document.createElement('canvas').getContext('2d');
-          context.font = style.font;
-          const room = select.clientWidth - parseFloat(style.paddingLeft)
-                       - parseFloat(style.paddingRight) - 20;  // the arrow
-          return [...select.options].filter(o => context.measureText(o.text).width > room)
-                                    .map(o => o.text);
-        }"""
-    )
-    assert cut == [], f"the Stage select cuts {cut}"
+    # The quick-add's and the timer's Stage selects show every stage's whole name.
+    for select in ("#quick-add-stage", "#timer-stage"):
+        assert_no_option_cut(page, select)
     # Topic checkboxes keep their size beside labels that wrap.
     page.locator("#quick-add-stage").select_option(label="Python fundamentals")
     summary = page.locator("#quick-add summary")
@@ -254,3 +243,20 @@ def test_today_at_a_laptops_width(signed_in, live_server):
     )
     assert wrapped, "no topic label wraps at this width: the check proves nothing"
     assert page.problems.errors == []
+
+
+def assert_no_option_cut(page, select):
+    cut = page.evaluate(
+        """(selector) => {
+          const select = document.querySelector(selector);
+          const style = getComputedStyle(select);
+          const context = document.createElement('canvas').getContext('2d');
+          context.font = style.font;
+          const room = select.clientWidth - parseFloat(style.paddingLeft)
+                       - parseFloat(style.paddingRight) - 20;  // the arrow
+          return [...select.options].filter(o => context.measureText(o.text).width > room)
+                                    .map(o => o.text);
+        }""",
+        select,
+    )
+    assert cut == [], f"the select {select} cuts {cut}"
