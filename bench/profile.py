@@ -207,11 +207,12 @@ def main() -> int:
             f"{name}: {spent:.2f} ms CPU per request ({bare / spent:.3f} x hello), "
             f"{len(request.send())} bytes; Jinja {jinja_share(stats):.0%} of the profile"
         )
-        out = io.StringIO()
-        stats.stream = out
-        stats.sort_stats(args.sort).print_stats(args.lines)
-        text = out.getvalue()
-        print(text[text.index("ncalls") :].replace(str(Path.cwd()) + "/", ""))
+        if args.lines:
+            out = io.StringIO()
+            stats.stream = out
+            stats.sort_stats(args.sort).print_stats(args.lines)
+            text = out.getvalue()
+            print(text[text.index("ncalls") :].replace(str(Path.cwd()) + "/", ""))
     return 0
 
 
