@@ -88,6 +88,19 @@ def short_pool(rng: random.Random, size: int = 60) -> list[Note]:
     return notes
 
 
+def scratch_app(path: Path):
+    """The journal on a new SQLite database at ``path``, brought to the newest schema."""
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "INSTANCE_PATH": str(path.parent / "instance"),
+            "SECRET_KEY": "bench",
+        }
+    )
+    upgrade_database(app)
+    return app
+
+
 def build(
     path: Path,
     *,
@@ -100,14 +113,7 @@ def build(
     """Write a database at ``path`` and return it."""
     if path.exists():
         path.unlink()
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-            "INSTANCE_PATH": str(path.parent / "instance"),
-            "SECRET_KEY": "bench",
-        }
-    )
-    upgrade_database(app)
+    app = scratch_app(path)
     rng = random.Random(seed)
     today = date.today()
     with app.app_context():

@@ -1,6 +1,6 @@
 """How long exporting ten years of daily entries takes, per format (and importing them back).
 
-    .venv/bin/python bench/export_bench.py [--days 3650] [--repeat 5]
+    .venv/bin/python -m bench.export_bench [--days 3650] [--repeat 5]
 
 Builds a throwaway database in a temporary folder: one user, one entry a day with
 a paragraph of Markdown notes, two topics, tags and some unknown durations. Prints
@@ -16,14 +16,13 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from journal import create_app
+from bench.dataset import scratch_app
 from journal.auth.models import User
 from journal.db import utcnow, write_transaction
 from journal.entries.models import Entry, EntryTag
 from journal.entries.notes import extract_tags, render_notes
 from journal.extensions import db
 from journal.roadmap.services import copy_default_roadmap, stages_of
-from journal.schema import upgrade_database
 from journal.transfer.formats import EXPORT_FORMATS
 from journal.transfer.services import export_file, import_file
 
@@ -81,15 +80,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        app = create_app(
-            {
-                "SECRET_KEY": "bench",
-                "INSTANCE_PATH": str(root / "instance"),
-                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{root / 'bench.sqlite3'}",
-            }
-        )
-        upgrade_database(app)
+        app = scratch_app(Path(folder) / "bench.sqlite3")
         with app.app_context():
             start = time.perf_counter()
             build(args.days)

@@ -53,6 +53,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .core.views import bp as core_bp
     from .core.views import register_error_pages
     from .daily.views import bp as daily_bp
+    from .editor.api import bp as editor_api_bp
+    from .editor.cli import cli as editor_cli
+    from .editor.views import bp as editor_bp
     from .entries.views import bp as entries_bp
     from .insights.views import bp as insights_bp
     from .ops import init_app as init_ops
@@ -74,6 +77,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         transfer_cli,
         api_bp,
         api_tokens_bp,
+        editor_api_bp,
+        editor_bp,
+        editor_cli,
     ):
         app.register_blueprint(blueprint)
     init_ops(app)

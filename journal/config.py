@@ -18,6 +18,10 @@ DEFAULTS = {
     "SESSION_IDLE_HOURS": 12,
     "UNDO_SECONDS": 600,
     "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
+    # Import previews waiting to be confirmed (journal/transfer/uploads.py): per user, and
+    # the disk they may take together.
+    "IMPORT_PREVIEWS_PER_USER": 3,
+    "IMPORT_PREVIEW_BYTES": 64 * 1024 * 1024,
     "PAGE_SIZE": 20,
     # Memory for rendered pages kept per worker (journal/cache.py); 0 turns it off.
     "RENDER_CACHE_BYTES": 4 * 1024 * 1024,

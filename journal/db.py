@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy import URL, Engine, event
+from sqlalchemy import URL, Engine, Table, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -125,3 +126,14 @@ def write_transaction() -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def insert_or_ignore(session: Session, table: Table, rows: list[dict], unique: list[str]) -> int:
+    """Insert ``rows``, skipping each that would repeat a row on the ``unique`` columns;
+    return how many were inserted. One statement: ``ON CONFLICT DO NOTHING``, which SQLite
+    and PostgreSQL both speak (SQLAlchemy writes it per dialect)."""
+    if not rows:
+        return 0
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table).values(rows).on_conflict_do_nothing(index_elements=unique)
+    return session.execute(statement).rowcount

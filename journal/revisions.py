@@ -17,11 +17,14 @@ from sqlalchemy import event, update
 from sqlalchemy.orm import Session
 
 from .auth.models import User
+from .editor.models import EditorProject, EditorSettings
 from .entries.models import Entry
 from .roadmap.models import Stage, Topic
 
-# What the cached pages show. Tags and an entry's topics change with their entry.
-TRACKED = (Entry, Stage, Topic)
+# What the cached pages show. Tags and an entry's topics change with their entry; the
+# calendar's "coded, not logged" days change with editor projects and settings (and with
+# heartbeats, which are written without the ORM and call ``touch``).
+TRACKED = (Entry, Stage, Topic, EditorProject, EditorSettings)
 
 
 @event.listens_for(Session, "before_flush")
@@ -34,10 +37,15 @@ def _bump_revisions(session: Session, _context, _instances) -> None:
             users.add(obj.id)
     users.discard(None)
     for user_id in users:
-        session.execute(
-            update(User).where(User.id == user_id).values(revision=new_revision()),
-            execution_options={"synchronize_session": False},
-        )
+        touch(session, user_id)
+
+
+def touch(session: Session, user_id: int) -> None:
+    """Give the user a new revision, for a change made outside the ORM's tracked objects."""
+    session.execute(
+        update(User).where(User.id == user_id).values(revision=new_revision()),
+        execution_options={"synchronize_session": False},
+    )
 
 
 def new_revision() -> int:

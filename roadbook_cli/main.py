@@ -68,7 +68,11 @@ def build_parser() -> Parser:
     log.add_argument("--date", "-d", help="today (default), yesterday, or YYYY-MM-DD")
     log.add_argument("--link", "-l", help="a web address to keep with it")
 
-    command("today", run_today, "Today's entries, the week so far and the timer.")
+    command("today", run_today, "Today's entries, the week so far, the timer, editor time.")
+    editor = command("editor", run_editor, "Editor time not logged yet; log one of them.")
+    editor.add_argument("number", nargs="?", type=int, help="the one to log, as numbered")
+    editor.add_argument("notes", nargs="*", help="what you did; #tags become tags")
+    editor.add_argument("--stage", "-s", help="the stage (default: the project's, or the last)")
     command("week", run_week, "This week by day and by stage, against your goal.")
     search = command("search", run_search, "Find entries by the words in their notes.")
     search.add_argument("words", nargs="*", help="words that must all appear")
@@ -187,9 +191,9 @@ def run_log(args) -> None:
     save(api, body)
 
 
-def save(api: Api, body: dict) -> None:
+def save(api: Api, body: dict, key: str | None = None) -> None:
     """Send an entry; if the journal is out of reach, keep it in the queue, key and all."""
-    key = new_key()
+    key = key or new_key()
     try:
         reply = api.request("POST", "/entries", body=body, headers={"Idempotency-Key": key})
     except Unreachable as error:
@@ -224,6 +228,29 @@ def _date(text: str) -> str:
 
 def run_today(_args) -> None:
     print(show.today(connect().get("/today")))
+
+
+def run_editor(args) -> None:
+    api = connect()
+    items = api.get("/today").get("editor_suggestions") or []
+    if args.number is None:
+        print("\n".join(show.editor_suggestions(items)) or "No editor time to log.")
+        return
+    if not 1 <= args.number <= len(items):
+        raise Failure(
+            f"There is no editor time numbered {args.number}: `roadbook editor` lists it."
+        )
+    item = items[args.number - 1]
+    notes = " ".join(args.notes)
+    body = {
+        "date": item["date"],
+        "duration": item["duration"],
+        "notes": f"#{item['tag']} {notes}".strip() if item["tag"] else notes,
+    }
+    if args.stage or item["stage"]:
+        body["stage"] = args.stage or item["stage"]["id"]
+    # The suggestion's key as the entry's: the journal then knows it is logged.
+    save(api, body, key=item["key"])
 
 
 def run_week(_args) -> None:

@@ -70,7 +70,23 @@ def today(data: dict) -> str:
     if data["timer"]["running"]:
         lines.append(timer(data["timer"]))
     lines.append(week_line(data["week"]))
+    lines += editor_suggestions(data.get("editor_suggestions") or [])
     return "\n".join(lines)
+
+
+def editor_suggestions(items: list[dict]) -> list[str]:
+    """The editor time not logged yet, numbered for `roadbook editor N`."""
+    if not items:
+        return []
+    lines = ["In your editor, not logged yet:"]
+    for number, item in enumerate(items, start=1):
+        stage = item["stage"]["name"] if item["stage"] else "no stage yet"
+        lines.append(
+            f"  {number}. {day(item['date']):<11} {duration(item['minutes']):>11}  "
+            f"{item['project'] or 'no project'} ({stage})"
+        )
+    lines.append('`roadbook editor N "what you did"` logs one.')
+    return lines
 
 
 def timer(state: dict) -> str:

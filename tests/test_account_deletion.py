@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from sqlalchemy import select
@@ -44,7 +45,8 @@ def first_stage_and_topic(app, username):
 
 def fill_journal(app, client, username):
     """Everything a user can own: entries with tags and topics, stages, topics, a deleted
-    entry, a running timer, an entry template, a weekly review and an API token."""
+    entry, a running timer, an entry template, a weekly review, an API token, and editor
+    time (a key, settings, a project, heartbeats, a dismissed suggestion)."""
     stage_id, topic_id = first_stage_and_topic(app, username)
     for number in range(3):
         response = client.post(
@@ -66,10 +68,29 @@ def fill_journal(app, client, username):
     client.post("/review/2026-01-05", data={"notes": f"{username}'s week"})
     client.post(f"/roadmap/stages/{stage_id}/archive")
     client.post("/settings/tokens", data={"name": "laptop", "scope": "write", "expires": ""})
+    send_editor_time(client, username)
     with app.app_context():
         user_id = get_user_by_name(username).id
         entry_id = db.session.scalar(select(Entry.id).where(Entry.user_id == user_id).limit(1))
     assert client.post(f"/entries/{entry_id}/delete").status_code == 303
+
+
+def send_editor_time(client, username):
+    page = text(client.post("/settings/editor/key"))
+    key = re.search(r'id="editor-new-key"[^>]* value="([^"]+)"', page).group(1)
+    start = time.time() - 3600
+    beats = [
+        {"time": start + minute * 60, "entity": f"/home/{username}/site/app.py", "project": "site"}
+        for minute in range(0, 40, 5)
+    ]
+    assert client.post(f"/api/v1?api_key={key}", json=beats).status_code == 202
+    client.post("/settings/editor", data={"retention_days": "90", "session_gap_minutes": "15"})
+    today = text(client.get("/"))
+    dismissal = {
+        name: re.search(rf'name="{name}" value="([^"]+)"', today).group(1)
+        for name in ("date", "project", "until")
+    }
+    assert client.post("/editor/dismiss", data=dismissal).status_code == 303
 
 
 def test_deleting_an_account_removes_exactly_its_rows(app, auth):

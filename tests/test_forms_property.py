@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import string
 from datetime import date
+from urllib.parse import quote
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -54,6 +55,14 @@ LABELS = {
     "current_password": "password",
     "new_password": "password",
     "confirm_password": "password",
+    "daily_minimum": "daily minimum",
+    "weekly_goal": "weekly goal",
+    "week_start": "week starts",
+    "rest_days": "rest days",
+    "template": "template",
+    "from": "from",
+    "to": "to",
+    "format": "format",
 }
 FIELD_ERROR = re.compile(r'<p class="field-error" id="([^"]*)-error">([^<]*)</p>')
 
@@ -65,7 +74,15 @@ ANY_TEXT = st.one_of(
         ["", " ", "\x00", "\r\n", "\uff10", "\u0661\u0662", "9" * 30, "-1", "<b>", "%s", "'\""]
     ),
 )
-BIG_NUMBERS = st.integers(min_value=-(2**70), max_value=2**70).map(str)
+BIG_NUMBERS = st.one_of(
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+    # Past int()'s 4,300-digit limit, and digits of other scripts that isdecimal() accepts.
+    st.sampled_from(["9" * 5000, "0" * 4400 + "1", "\u0661" * 4400]),
+)
+
+
+# A date field: a date, or anything at all.
+DATE_FIELD = st.one_of(st.dates().map(date.isoformat), ANY_TEXT)
 
 
 def field_errors(response) -> dict[str, str]:
@@ -304,8 +321,8 @@ def test_journal_filters(forms_app):
                 "q": ANY_TEXT,
                 "tag": ANY_TEXT,
                 "stage": some_ids(stage_ids),
-                "from": st.one_of(st.dates().map(date.isoformat), ANY_TEXT),
-                "to": st.one_of(st.dates().map(date.isoformat), ANY_TEXT),
+                "from": DATE_FIELD,
+                "to": DATE_FIELD,
                 "after": st.one_of(
                     ANY_TEXT,
                     st.tuples(st.dates().map(date.isoformat), BIG_NUMBERS).map(".".join),
@@ -469,6 +486,135 @@ def test_account_deletion(forms_app):
             state["client"] = signed_in(forms_app)  # a new account for the next examples
 
     delete_account()
+
+
+def test_insight_settings(forms_app):
+    client = signed_in(forms_app)
+    number = st.one_of(st.integers(min_value=-5, max_value=2000).map(str), BIG_NUMBERS, ANY_TEXT)
+
+    @FORMS
+    @given(
+        form=st.fixed_dictionaries(
+            {},
+            optional={
+                "daily_minimum": number,
+                "weekly_goal": st.one_of(number, st.sampled_from(["7.5", "1e999", "NaN", "0.4"])),
+                "week_start": st.one_of(st.sampled_from(["0", "6"]), number),
+                "rest_days": number,
+            },
+        ),
+        htmx=st.booleans(),
+    )
+    def save(form, htmx):
+        before = snapshot(forms_app)
+        response = client.post("/dashboard/settings", data=form, headers=HX if htmx else {})
+        assert response.status_code in (200, 303, 422), response.status_code
+        if response.status_code == 422:
+            fields = {"daily_minimum", "weekly_goal", "week_start", "rest_days"}
+            assert_refusal_names_the_problem(response, fields)
+            assert_unchanged(before, snapshot(forms_app))
+
+    save()
+
+
+def test_topic_state(forms_app):
+    client = signed_in(forms_app)
+    topic_id = ids_of(forms_app, Topic)[0]
+
+    @FORMS
+    @given(state=st.one_of(st.sampled_from(["", "learning", "done", "skipped"]), ANY_TEXT))
+    def mark(state):
+        before = snapshot(forms_app)
+        response = client.post(f"/roadmap/topics/{topic_id}/state", data={"state": state})
+        assert response.status_code in (200, 303, 400), response.status_code
+        if response.status_code == 400:
+            assert_unchanged(before, snapshot(forms_app))
+
+    mark()
+
+
+def test_export_filters(forms_app):
+    """The export form is a GET form: a download, or the form again saying what is wrong."""
+    client = signed_in(forms_app)
+    formats = st.one_of(st.sampled_from(["json", "csv", "zip", "markdown"]), ANY_TEXT)
+    fields = {"format": formats, "from": DATE_FIELD, "to": DATE_FIELD}
+    fields["stage"] = some_ids(ids_of(forms_app, Stage))
+
+    @FORMS
+    @given(query=st.fixed_dictionaries({}, optional=fields))
+    def download(query):
+        response = client.get("/data/export", query_string=query)
+        assert response.status_code in (200, 422), response.status_code
+        if response.status_code == 422:
+            assert_refusal_names_the_problem(response, {"format", "from", "to", "stage"})
+
+    download()
+
+
+def test_timer_start(forms_app):
+    client = signed_in(forms_app)
+    stage_ids = ids_of(forms_app, Stage)
+
+    @FORMS
+    @given(stage=some_ids(stage_ids), htmx=st.booleans())
+    def start(stage, htmx):
+        before = snapshot(forms_app)
+        response = client.post("/timer/start", data={"stage": stage}, headers=HX if htmx else {})
+        assert response.status_code in (200, 303, 422), response.status_code
+        if response.status_code == 422:
+            assert_refusal_names_the_problem(response, {"stage"})
+            assert_unchanged(before, snapshot(forms_app))
+        client.post("/timer/discard")
+
+    start()
+
+
+def test_weekly_review(forms_app):
+    client = signed_in(forms_app)
+
+    @FORMS
+    @given(
+        week=st.one_of(st.dates().map(date.isoformat), ANY_TEXT.filter(lambda w: "/" not in w)),
+        notes=st.one_of(st.text(max_size=300), st.just("x" * 100_001)),
+        htmx=st.booleans(),
+    )
+    def save(week, notes, htmx):
+        before = snapshot(forms_app)
+        response = client.post(
+            f"/review/{quote(week, safe='')}", data={"notes": notes}, headers=HX if htmx else {}
+        )
+        assert response.status_code in (200, 303, 404, 422), response.status_code
+        if response.status_code in (404, 422):
+            if response.status_code == 422:
+                assert_refusal_names_the_problem(response, {"notes"})
+            assert_unchanged(before, snapshot(forms_app))
+
+    save()
+
+
+def test_entry_template(forms_app):
+    client = signed_in(forms_app)
+
+    @FORMS
+    @given(
+        form=st.fixed_dictionaries(
+            {},
+            optional={
+                "enabled": ANY_TEXT,
+                "text": st.one_of(st.text(max_size=300), st.just("t" * 5001), ANY_TEXT),
+                "reset": ANY_TEXT,
+            },
+        )
+    )
+    def save(form):
+        before = snapshot(forms_app)
+        response = client.post("/settings/template", data=form)
+        assert response.status_code in (303, 422), response.status_code
+        if response.status_code == 422:
+            assert_refusal_names_the_problem(response, {"template"})
+            assert_unchanged(before, snapshot(forms_app))
+
+    save()
 
 
 @pytest.mark.parametrize(

@@ -166,7 +166,8 @@ def test_the_weeks_panel_shows_12_or_52_weeks(client, alice):
 
 def test_calendar_cells_carry_each_days_total_and_stages(client, alice):
     page = text(client.get("/dashboard/calendar", headers=HX))
-    assert page.count('<rect class="heat heat-') == 365 + 5  # the days and the legend
+    # The days, and the legend: five levels and "coded, not logged".
+    assert page.count('<rect class="heat heat-') == 365 + 6
     cell = re.search(r'<rect [^>]*data-day="2026-03-16"[^>]*><title>([^<]*)</title>', page)
     assert 'data-minutes="90"' in cell.group(0) and "heat-3" in cell.group(0)
     assert (

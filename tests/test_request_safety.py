@@ -20,6 +20,8 @@ from .dbstate import differences, snapshot
 from .helpers import HX, HX_FULL, csrf_token, text
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+# Routes that read a credential from the request (an API token, an editor key), no cookie.
+API_ENDPOINTS = ("api.", "editor_api.")
 
 
 def url_values(app, username="alice") -> dict[str, object]:
@@ -97,11 +99,12 @@ def test_the_walk_would_notice_a_change(app):
 
 
 def post_routes(app, *, api: bool = False):
-    """Routes that change state: the pages' (``api=False``) or the JSON API's."""
+    """Routes that change state: the pages' (``api=False``) or the JSON API's and the
+    heartbeats' (``api=True``)."""
     rules = [
         r
         for r in app.url_map.iter_rules()
-        if r.methods & STATE_CHANGING and r.endpoint.startswith("api.") == api
+        if r.methods & STATE_CHANGING and r.endpoint.startswith(API_ENDPOINTS) == api
     ]
     # Logging out ends the session (and its CSRF token): walk it last.
     return sorted(rules, key=lambda rule: rule.endpoint == "auth.logout")
@@ -145,8 +148,8 @@ def test_no_state_change_without_the_csrf_token(make_app):
                     assert "Form expired" in text(response)
             walked += 1
     assert walked >= 15
-    # The JSON API takes no CSRF token because it reads no cookie: the signed-in browser's
-    # session alone is refused there, whatever else the request carries.
+    # The JSON API and the heartbeats take no CSRF token because they read no cookie: the
+    # signed-in browser's session alone is refused there, whatever else the request carries.
     walked = 0
     for rule in post_routes(app, api=True):
         url = build(rule, values)

@@ -9,7 +9,6 @@ import pytest
 
 from journal.daily.reviews import autolink
 from journal.daily.sections import BLOCKED_LABELS, LINK_LABELS, find_sections, heading_text
-from journal.entries.notes import NOTES_MAX_BYTES
 
 
 @pytest.mark.parametrize(
@@ -91,7 +90,9 @@ def test_bare_addresses_become_links_outside_code():
 
 
 # The attack inputs: each would take seconds to minutes with a backtracking pattern (the
-# heading pattern this module replaced took 8 s on the first, a thousand spaces).
+# heading pattern this module replaced took 8 s on the first, a thousand spaces). Most are
+# longer than one note may be (notes written before the limit, imports of older versions):
+# a linear pattern stays fast far past it, which is what the bound checks.
 ATTACKS = [
     "# a" + " " * 1000 + "b",
     ("# a" + " " * 1000 + "b\n") * 90,
@@ -112,7 +113,6 @@ ATTACKS = [
 
 @pytest.mark.parametrize("notes", ATTACKS, ids=range(len(ATTACKS)))
 def test_every_pattern_is_linear_on_attack_input(notes):
-    assert len(notes.encode()) <= NOTES_MAX_BYTES
     started = time.perf_counter()
     for labels in (BLOCKED_LABELS, LINK_LABELS):
         for text in [notes, *find_sections(notes, labels)]:

@@ -217,7 +217,7 @@ MALFORMED = {
     "zip, not UTF-8": (
         "x.zip",
         a_zip({"2026-03-14.md": b"---\ndate: 2026-03-14\n---\n\xff\xfe"}),
-        "2026-03-14.md: the file is not UTF-8 text.",
+        "2026-03-14.md, line 4: the file is not UTF-8 text.",
     ),
     "zip, no such date": (
         "x.zip",

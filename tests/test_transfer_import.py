@@ -293,25 +293,24 @@ def test_a_failure_while_saving_rolls_everything_back(app, auth, monkeypatch):
     for day in range(1, 7):
         add_entry(app, day=date(2026, 3, day), notes=f"day {day} #t{day}")
     data = export(app, fmt="json")
-    from journal.transfer import services
+    from journal.entries.models import EntryTag
+    from journal.transfer import save
 
-    calls = []
-    real = services.extract_tags
+    real = save.insert
 
-    def failing(text):
-        calls.append(text)
-        if len(calls) > 3:
-            db.session.flush()  # the first entries are written inside the transaction...
-            assert count_in_session("bob") == 3
-            raise RuntimeError("disk full")  # ...and then the import fails
-        return real(text)
+    def failing(table):
+        if table is EntryTag.__table__:
+            # The entries are written inside the transaction, then the import fails.
+            assert count_in_session("bob") == 6
+            raise RuntimeError("disk full")
+        return real(table)
 
     def count_in_session(username):
         return db.session.scalar(
             select(func.count(Entry.id)).where(Entry.user_id == user(username).id)
         )
 
-    monkeypatch.setattr(services, "extract_tags", failing)
+    monkeypatch.setattr(save, "insert", failing)
     with pytest.raises(RuntimeError):
         import_bytes(app, "bob", data, "x.json")
     assert count(app, Entry, "bob") == 0

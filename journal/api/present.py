@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from ..daily.services import StoppedTimer
+from ..editor.suggestions import Suggestion
 from ..entries.duration import duration_input, format_duration
 from ..entries.queries import EntryRow, WeekSummary
 from ..insights.panels import PacePanel, RangePanel, StageRow, StreakPanel, WeekGoal
@@ -157,4 +158,16 @@ def summary(
                 for row in pace.rows
             ],
         ),
+    )
+
+
+def editor_suggestion(item: Suggestion) -> schemas.EditorSuggestionOut:
+    return schemas.EditorSuggestionOut(
+        key=item.key,
+        date=item.day,
+        project=item.project.name,
+        minutes=item.minutes,
+        duration=item.duration,
+        stage=stage_ref(item.stage) if item.stage else None,
+        tag=item.tag,
     )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from http import HTTPStatus
 
-from flask import current_app, request
-from werkzeug.exceptions import HTTPException
+from flask import Blueprint, current_app, request
+from werkzeug.exceptions import BadRequest, HTTPException
 
 from ..validation import ValidationError
 
@@ -80,3 +80,23 @@ def http_problem(error: HTTPException):
     if status == 405 and getattr(error, "valid_methods", None):
         headers["Allow"] = ", ".join(error.valid_methods)
     return problem_response(Problem(status, detail, headers=headers))
+
+
+def answer_with_problems(blueprint: Blueprint) -> None:
+    """The errors of ``blueprint``'s views as problems: the Problems they raise, and HTTP
+    errors (too large, wrong method...)."""
+    blueprint.register_error_handler(Problem, problem_response)
+    blueprint.register_error_handler(HTTPException, http_problem)
+
+
+def json_body():
+    """The request's body, parsed: a Problem when it is not sent as JSON (415) or does not
+    parse (400)."""
+    if not request.is_json:
+        raise Problem(415, "Send the body as JSON, with “Content-Type: application/json”.")
+    try:
+        return request.get_json()
+    except BadRequest:
+        raise Problem(
+            400, "The body is not valid JSON.", errors={"body": "Not valid JSON."}
+        ) from None

@@ -250,11 +250,27 @@ class TimerOut(BaseModel):
     elapsed_minutes: int
 
 
+class EditorSuggestionOut(BaseModel):
+    """Editor time not logged yet: send it to POST /entries with ``key`` as its
+    Idempotency-Key, and it is logged (it is not suggested again)."""
+
+    key: str = Field(examples=["editor-20261129-3-1795954496026"])
+    date: dt.date
+    project: str = Field(description="The project as the editor named it; empty: none.")
+    minutes: int
+    duration: str = Field(examples=["1h20"], description="As the entry form takes it.")
+    stage: StageRef | None = Field(description="The project's stage; None: not chosen yet.")
+    tag: str | None = Field(description="The project as a #tag, for the notes.")
+
+
 class TodayOut(BaseModel):
     date: dt.date
     entries: list[EntryOut]
     week: WeekOut
     timer: TimerOut
+    editor_suggestions: list[EditorSuggestionOut] = Field(
+        description="Time in your editors of the last seven days, not logged or dismissed."
+    )
 
 
 class RangeOut(BaseModel):

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import math
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 
 from ..auth.services import token_digest
 from ..db import utcnow, write_transaction
 from ..extensions import db
 from ..validation import ValidationError, clean_text
+from . import ratelimit
 from .models import SCOPES, ApiToken
 
 # Tokens start with this, so that a leaked one is recognisable (and searchable) as ours.
@@ -28,8 +28,6 @@ MAX_TOKENS = 10
 NAME_MAX = 60
 # Choices of the form, in days; "" never expires.
 EXPIRIES = {"30": "30 days", "90": "90 days", "365": "a year", "": "never"}
-# When a token was last used is written at most this often.
-LAST_USED_EVERY = timedelta(minutes=1)
 SETTINGS = {
     # Requests a token may make per minute, and how many of them may come at once.
     "API_RATE_PER_MINUTE": 120,
@@ -142,36 +140,10 @@ def _setting(name: str) -> int:
 
 
 def spend(token: ApiToken) -> int | None:
-    """Count one request of ``token``: None when allowed, else the seconds to wait.
-
-    A generic cell rate algorithm in one conditional UPDATE, so every worker shares the
-    count and two requests at once cannot both take the last place. Each request moves
-    the token's ``rate_until_ms`` on by one interval (from now, if it lies in the past);
-    a request that would move it further than the burst ahead of now is refused.
-    """
-    now = utcnow()
-    now_ms = int(now.replace(tzinfo=UTC).timestamp() * 1000)
-    interval = 60_000 // max(1, _setting("API_RATE_PER_MINUTE"))
-    burst = interval * max(1, _setting("API_RATE_BURST"))
-    start = case((ApiToken.rate_until_ms > now_ms, ApiToken.rate_until_ms), else_=now_ms)
-    stale = now - LAST_USED_EVERY
-    with write_transaction() as session:
-        result = session.execute(
-            update(ApiToken)
-            .where(ApiToken.id == token.id, start + interval - burst <= now_ms)
-            .values(
-                rate_until_ms=start + interval,
-                last_used_at=case(
-                    (ApiToken.last_used_at.is_(None), now),
-                    (ApiToken.last_used_at < stale, now),
-                    else_=ApiToken.last_used_at,
-                ),
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount:
-            return None
-        until = session.scalar(select(ApiToken.rate_until_ms).where(ApiToken.id == token.id))
-    if until is None:
-        return None  # revoked meanwhile: the next request is refused as unknown
-    return max(1, math.ceil((until + interval - burst - now_ms) / 1000))
+    """Count one request of ``token``: None when allowed, else the seconds to wait."""
+    return ratelimit.spend(
+        ApiToken,
+        token.id,
+        per_minute=_setting("API_RATE_PER_MINUTE"),
+        burst=_setting("API_RATE_BURST"),
+    )

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, g, request
 from spectree import Response
-from werkzeug.exceptions import BadRequest, HTTPException
 
 from ..clock import user_today
 from ..daily.services import elapsed_seconds, running_timer
+from ..editor.suggestions import suggestions as editor_suggestions
 from ..entries import queries
 from ..extensions import csrf
 from ..insights import panels
@@ -23,7 +23,7 @@ from ..transfer.services import export_file
 from ..validation import ValidationError, parse_id
 from . import present, schemas
 from .auth import authenticate, caller
-from .problems import Problem, http_problem, problem_response
+from .problems import Problem, answer_with_problems, json_body
 from .spec import document, endpoint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -48,26 +48,11 @@ def _authenticate():
 
 def _check_body() -> None:
     """A body, when there is one, must be JSON: spectree would read anything else as {}."""
-    if not request.get_data(cache=True):
-        return
-    if not request.is_json:
-        raise Problem(415, "Send the body as JSON, with “Content-Type: application/json”.")
-    try:
-        request.get_json()
-    except BadRequest:
-        raise Problem(
-            400, "The body is not valid JSON.", errors={"body": "Not valid JSON."}
-        ) from None
+    if request.get_data(cache=True):
+        json_body()
 
 
-@bp.errorhandler(Problem)
-def _problem(problem: Problem):
-    return problem_response(problem)
-
-
-@bp.errorhandler(HTTPException)
-def _http_error(error: HTTPException):
-    return http_problem(error)
+answer_with_problems(bp)
 
 
 @bp.after_request
@@ -115,7 +100,8 @@ def stages(query: schemas.StageQuery):
 @bp.get("/today")
 @endpoint("getToday", resp=Response(HTTP_200=schemas.TodayOut), tags=["journal"])
 def today():
-    """Today in your time zone: its entries, this week against the goal, the timer."""
+    """Today in your time zone: its entries, this week against the goal, the timer, and
+    the editor time not logged yet."""
     user = caller().user
     day = user_today(user)
     running = running_timer(user)
@@ -126,6 +112,9 @@ def today():
         ],
         week=present.week(panels.week_goal(user, day), queries.week_summary(user, day)),
         timer=present.timer(running, elapsed_seconds(running) // 60 if running else 0),
+        editor_suggestions=[
+            present.editor_suggestion(item) for item in editor_suggestions(user, day)
+        ],
     )
 
 

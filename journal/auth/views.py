@@ -185,7 +185,7 @@ def settings():
         chosen = request.args.get("timezone", "")  # while searching: the zone picked so far
     selected = chosen if services.valid_timezone(chosen) else current_user.timezone
     context = timezone_context(query, selected)
-    if is_partial():
+    if is_partial() and request.method != "POST":
         return render_template("auth/_timezone_choice.html", errors=errors, **context)
     page = render_template("auth/settings.html", errors=errors, **context)
     return not_saved(page, refused) if refused else page

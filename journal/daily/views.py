@@ -25,7 +25,7 @@ from ..entries.queries import last_used_stage_id, stage_choices
 from ..entries.services import EARLIEST_DATE
 from ..htmx import is_htmx, is_partial, not_saved, render, see_other
 from ..templating import day_label
-from ..validation import NOT_SAVED, ValidationError
+from ..validation import NOT_SAVED, ValidationError, parse_id
 from . import reviews, services
 
 bp = Blueprint("daily", __name__)
@@ -84,7 +84,7 @@ def timer():
 @bp.post("/timer/start")
 def start():
     try:
-        _, started = services.start_timer(current_user, request.form.get("stage", type=int))
+        _, started = services.start_timer(current_user, parse_id(request.form.get("stage")))
     except ValidationError as error:
         if not is_htmx():
             flash(error.errors["stage"], "error")

@@ -24,7 +24,7 @@ from ..daily.services import on_this_day
 from ..daily.views import timer_context
 from ..events import ENTRIES_CHANGED
 from ..htmx import is_htmx, is_partial, local_path, not_saved, render, see_other, trigger
-from ..validation import NOT_SAVED, ValidationError
+from ..validation import NOT_SAVED, ValidationError, parse_id
 from . import queries, services
 from .duration import preview_duration
 from .forms import edit_entry_form, new_entry_form, safe_form_id, submitted_form
@@ -144,7 +144,7 @@ def tags():
 @bp.get("/entries/new")
 def new():
     """The entry form on a page of its own; for htmx, the topic picker of a stage."""
-    stage = request.args.get("stage", type=int)
+    stage = parse_id(request.args.get("stage"))
     form_id = safe_form_id(request.args.get("form_id"), "entry-form")
     form = new_entry_form(
         current_user,

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from markupsafe import Markup, escape
 
 from ..clock import week_bounds
+from ..editor.suggestions import coded_days
 from ..roadmap.queries import StageRef, stage_refs
 from ..templating import MONTHS, day_label, duration_text
 from . import services
@@ -134,6 +135,7 @@ class DayCell:
     stages: list[tuple[StageRef, int]]
     x: int
     y: int
+    coded: bool = False  # nothing logged, but time in the user's editor
 
 
 @dataclass(frozen=True)
@@ -166,6 +168,7 @@ def calendar(user, today: date) -> Calendar:
         per_day[row.day].append((stages[row.stage_id], row.minutes))
     order = {stage_id: n for n, stage_id in enumerate(stages)}
     peak = max((sum(m for _, m in day) for day in per_day.values()), default=0)
+    coded = coded_days(user, first, today)
     cells, months = [], []
     for n in range(CALENDAR_DAYS):
         day = first + timedelta(days=n)
@@ -175,7 +178,7 @@ def calendar(user, today: date) -> Calendar:
         minutes = sum(m for _, m in breakdown)
         level = math.ceil(minutes * 4 / peak) if peak and minutes else 0
         x, y = LEFT + column * STEP, TOP + row * STEP
-        cells.append(DayCell(day, minutes, level, breakdown, x, y))
+        cells.append(DayCell(day, minutes, level, breakdown, x, y, day in coded and not breakdown))
         if day.day == 1 or n == 0:
             months.append((f"{day:%b}", x))
     # A label for the partial first month only when there is room before the next one.
@@ -213,10 +216,11 @@ def heatmap_cells(cal: Calendar) -> Markup:
                 for index, (stage, minutes) in enumerate(cell.stages)
             )
         else:
-            title += "nothing logged"
+            title += "coded, not logged" if cell.coded else "nothing logged"
         minutes = f' data-minutes="{cell.minutes}"' if cell.minutes else ""
+        coded = " heat-coded" if cell.coded else ""
         parts.append(
-            f'<rect class="heat heat-{cell.level}" x="{cell.x}" y="{cell.y}" width="11" '
+            f'<rect class="heat heat-{cell.level}{coded}" x="{cell.x}" y="{cell.y}" width="11" '
             f'height="11" rx="2" tabindex="{0 if number == last else -1}" '
             f'data-day="{cell.day.isoformat()}"{minutes}><title>{title}</title></rect>'
         )

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from ..db import write_transaction
-from ..validation import ValidationError, clean_text
+from ..validation import ValidationError, clean_text, parse_int
 
 WEEK_STARTS = {0: "Monday", 6: "Sunday"}
 DAILY_MINIMUM_MAX = 24 * 60
@@ -37,8 +37,8 @@ def form_values(user) -> dict[str, str]:
 def parse_settings(form: Mapping[str, str]) -> InsightSettings:
     """Read the settings form, or raise ValidationError naming each field at fault."""
     errors: dict[str, str] = {}
-    daily = clean_text(form.get("daily_minimum"))
-    if not daily.isdecimal() or not 1 <= int(daily) <= DAILY_MINIMUM_MAX:
+    daily = parse_int(clean_text(form.get("daily_minimum")), 1, DAILY_MINIMUM_MAX)
+    if daily is None:
         errors["daily_minimum"] = (
             f"Daily minimum must be a whole number of minutes from 1 to {DAILY_MINIMUM_MAX}."
         )
@@ -51,13 +51,13 @@ def parse_settings(form: Mapping[str, str]) -> InsightSettings:
     week_start = clean_text(form.get("week_start"))
     if week_start not in {str(day) for day in WEEK_STARTS}:
         errors["week_start"] = "Week starts on must be Monday or Sunday."
-    rest = clean_text(form.get("rest_days"))
-    if not rest.isdecimal() or int(rest) > REST_DAYS_MAX:
+    rest = parse_int(clean_text(form.get("rest_days")), 0, REST_DAYS_MAX)
+    if rest is None:
         errors["rest_days"] = f"Rest days must be a whole number from 0 to {REST_DAYS_MAX}."
     if errors:
         raise ValidationError(errors)
-    assert goal_minutes is not None
-    return InsightSettings(int(daily), goal_minutes, int(week_start), int(rest))
+    assert goal_minutes is not None and daily is not None and rest is not None
+    return InsightSettings(daily, goal_minutes, int(week_start), rest)
 
 
 def _goal_minutes(text: str) -> int | None:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ..db import utcnow, write_transaction
 from ..extensions import db
-from ..validation import ValidationError, clean_text
+from ..validation import ValidationError, clean_text, parse_int
 from .default import DEFAULT_ROADMAP
 from .models import TOPIC_STATES, Stage, Topic
 
@@ -128,10 +128,9 @@ def parse_stage_form(form: Mapping[str, str]) -> StageInput:
     weeks_text = clean_text(form.get("weeks"))
     weeks = None
     if weeks_text:
-        if not weeks_text.isdecimal() or not 1 <= int(weeks_text) <= MAX_WEEKS:
+        weeks = parse_int(weeks_text, 1, MAX_WEEKS)
+        if weeks is None:
             errors["weeks"] = f"Suggested weeks must be a whole number from 1 to {MAX_WEEKS}."
-        else:
-            weeks = int(weeks_text)
     description = clean_text(form.get("description"))
     if len(description) > DESCRIPTION_MAX:
         errors["description"] = f"Description must be at most {DESCRIPTION_MAX} characters."

@@ -10,7 +10,7 @@ from ..entries.notes import NOTES_MAX_BYTES
 from ..entries.services import EARLIEST_DATE, LINK_MAX
 from ..roadmap.services import DESCRIPTION_MAX, MAX_WEEKS, STAGE_NAME_MAX, TOPIC_NAME_MAX
 from ..validation import clean_text
-from .records import EntryRecord, FormatError, StageRecord, name_key
+from .records import DURATION_RANGE, EntryRecord, FormatError, StageRecord, name_key
 
 
 def check_entry(entry: EntryRecord, latest: date) -> None:
@@ -27,13 +27,8 @@ def check_entry(entry: EntryRecord, latest: date) -> None:
         if not entry.stage or len(entry.stage) > STAGE_NAME_MAX:
             raise FormatError(f"{where}: a stage name must be 1 to {STAGE_NAME_MAX} characters.")
     if entry.minutes is not None and not 1 <= entry.minutes <= MAX_MINUTES:
-        raise FormatError(f"{where}: the duration must be from 1 minute to 24 hours.")
-    size = len(entry.notes.encode("utf-8"))
-    if size > NOTES_MAX_BYTES:
-        raise FormatError(
-            f"{where}: notes must be at most {NOTES_MAX_BYTES // 1000} kB; "
-            f"these are {size / 1000:.0f} kB."
-        )
+        raise FormatError(f"{where}: {DURATION_RANGE}")
+    check_notes_size(entry.notes, where)
     entry.topics = [" ".join(topic.split()) for topic in entry.topics if topic.strip()]
     if any(len(topic) > TOPIC_NAME_MAX for topic in entry.topics):
         raise FormatError(f"{where}: a topic name must be at most {TOPIC_NAME_MAX} characters.")
@@ -51,6 +46,15 @@ def check_entry(entry: EntryRecord, latest: date) -> None:
                 f"{where}: the link must be a web address starting with http:// or https://."
             )
         entry.link = link or None
+
+
+def check_notes_size(notes: str, where: str) -> None:
+    size = len(notes.encode("utf-8"))
+    if size > NOTES_MAX_BYTES:
+        raise FormatError(
+            f"{where}: notes must be at most {NOTES_MAX_BYTES // 1000} kB; "
+            f"these are {size / 1000:.0f} kB."
+        )
 
 
 def check_stages(stages: list[StageRecord]) -> None:

@@ -11,6 +11,7 @@ from ..auth.services import get_user_by_name
 from ..validation import ValidationError
 from .collect import find_stage, parse_filters
 from .formats import EXPORT_FORMATS, IMPORT_FORMATS
+from .limits import file_bytes, megabytes
 from .records import FormatError
 from .services import export_file, import_file, preview_import
 
@@ -75,6 +76,13 @@ def import_command(username, path, fmt, stage, dry_run) -> None:
         chosen = find_stage(user, stage)
         if chosen is None:
             raise click.ClickException(f"Stage “{stage}” is not one of {user.username}'s stages.")
+    limit = file_bytes()
+    if path.stat().st_size > limit:
+        raise click.ClickException(
+            f"{path.name} is larger than {megabytes(limit)}, the most one import reads. "
+            "Import it in parts: export a date range at a time (--from, --to). "
+            "Nothing was imported."
+        )
     data = path.read_bytes()
     try:
         if dry_run:

@@ -6,14 +6,16 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..editor.export import editor_export
 from ..entries.models import Entry, EntryTag, entry_topics
 from ..extensions import db
 from ..roadmap.models import Stage, Topic
-from ..validation import ValidationError
+from ..validation import ValidationError, parse_id
 from .records import EntryRecord, JournalData, StageRecord, TopicRecord, name_key
 
 
@@ -65,9 +67,10 @@ def parse_filters(user, args: Mapping[str, str], *, stage_by_name: bool = False)
 
 
 def _stage_by_id(user, text: str) -> Stage | None:
-    if not text.isdecimal():
+    stage_id = parse_id(text)
+    if stage_id is None:
         return None
-    return db.session.scalar(select(Stage).where(Stage.id == int(text), Stage.user_id == user.id))
+    return db.session.scalar(select(Stage).where(Stage.id == stage_id, Stage.user_id == user.id))
 
 
 def find_stage(user, name: str) -> Stage | None:
@@ -148,6 +151,7 @@ def load_journal(user, filters: ExportFilters | None = None) -> JournalData:
         settings={"timezone": user.timezone},
         full_roadmap=True,
         filters=filters.as_dict(),
+        editor=partial(editor_export, user, filters.date_from, filters.date_to, filters.stage),
     )
 
 

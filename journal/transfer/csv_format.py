@@ -11,7 +11,11 @@ import csv
 import io
 from datetime import date
 
+from ..entries.duration import MAX_MINUTES
+from ..validation import parse_int
+from .limits import add_entry
 from .records import (
+    DURATION_RANGE,
     EntryRecord,
     FormatError,
     JournalData,
@@ -87,7 +91,7 @@ def read_csv(text: str) -> JournalData:
     try:
         for row in reader:
             if any(cell.strip() for cell in row):
-                entries.append(_row(dict(zip(columns, row, strict=False)), row, columns, line))
+                add_entry(entries, _row(dict(zip(columns, row, strict=False)), row, columns, line))
             line = reader.line_num + 1
     except csv.Error as error:
         raise FormatError(f"line {line}: {error}.") from None
@@ -105,6 +109,9 @@ def _row(cells: dict[str, str], row: list[str], columns: list[str], line: int) -
     minutes_text = cells["minutes"].strip()
     if minutes_text and not minutes_text.isdecimal():
         raise FormatError(f"{where}: “minutes” must be a whole number of minutes, or empty.")
+    minutes = parse_int(minutes_text, 1, MAX_MINUTES) if minutes_text else None
+    if minutes_text and minutes is None:
+        raise FormatError(f"{where}: {DURATION_RANGE}")
     times = {}
     for key in ("created_at", "updated_at"):
         value = cells.get(key, "").strip()
@@ -117,7 +124,7 @@ def _row(cells: dict[str, str], row: list[str], columns: list[str], line: int) -
     return EntryRecord(
         study_date=study_date,
         stage=_uncell(cells["stage"]).strip() or None,
-        minutes=int(minutes_text) if minutes_text else None,
+        minutes=minutes,
         notes=_uncell(cells["notes"]),
         topics=split_list(_uncell(cells.get("topics", ""))),
         tags=[tag.lstrip("#") for tag in _uncell(cells.get("tags", "")).split() if tag.strip("#")],

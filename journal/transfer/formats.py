@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from .csv_format import COLUMNS, read_csv, write_csv
 from .jrnl_format import looks_like_jrnl_json, looks_like_jrnl_text, read_jrnl_json, read_jrnl_text
 from .json_format import is_roadbook_json, read_json, write_json
+from .limits import JSON_MAX_CONTAINERS, JSON_MAX_DEPTH, too_many_entries
 from .markdown_format import TITLE, read_markdown, write_markdown
 from .records import FormatError, JournalData
 from .zip_format import read_zip, write_zip
@@ -63,9 +66,11 @@ def read_file(data: bytes, filename: str = "", fmt: str = "", zone=None) -> tupl
     zone = zone or ZoneInfo("UTC")
     if not data.strip():
         raise FormatError("The file is empty: there is nothing to import.")
-    fmt = fmt or detect(data, filename)
-    if fmt not in IMPORT_FORMATS:
+    if fmt and fmt not in IMPORT_FORMATS:
         raise FormatError(f"Unknown format “{fmt}”; use one of: {', '.join(IMPORT_FORMATS)}.")
+    document = None
+    if not fmt:
+        fmt, document = detect(data, filename)
     if fmt == "zip":
         return fmt, read_zip(data)
     text = _text(data)
@@ -75,7 +80,8 @@ def read_file(data: bytes, filename: str = "", fmt: str = "", zone=None) -> tupl
         return fmt, read_csv(text)
     if fmt == "jrnl":
         return fmt, read_jrnl_text(text, zone)
-    document = _json(text)
+    if document is None:
+        document = load_json(text)
     if fmt == "json":
         if not is_roadbook_json(document):
             raise FormatError("This JSON is not a Roadbook export: it has no “format” of ours.")
@@ -85,10 +91,11 @@ def read_file(data: bytes, filename: str = "", fmt: str = "", zone=None) -> tupl
     return fmt, read_jrnl_json(document, zone)
 
 
-def detect(data: bytes, filename: str) -> str:
+def detect(data: bytes, filename: str) -> tuple[str, object]:
+    """The file's format, and for JSON the document already parsed (else None)."""
     name = filename.lower()
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06") or name.endswith(".zip"):
-        return "zip"
+        return "zip", None
     if not name.endswith(TEXT_EXTENSIONS):
         try:
             data.decode("utf-8")
@@ -97,22 +104,22 @@ def detect(data: bytes, filename: str) -> str:
     text = _text(data)
     stripped = text.lstrip()
     if name.endswith(".json") or stripped.startswith("{"):
-        document = _json(text)
+        document = load_json(text)
         if is_roadbook_json(document):
-            return "json"
+            return "json", document
         if looks_like_jrnl_json(document):
-            return "jrnl-json"
+            return "jrnl-json", document
         raise FormatError(
             "This JSON is neither a Roadbook export nor a jrnl export "
             "(jrnl --format json). Nothing was imported."
         )
     if stripped.startswith(TITLE) or name.endswith((".md", ".markdown")):
-        return "markdown"
+        return "markdown", None
     if looks_like_jrnl_text(text):
-        return "jrnl"
+        return "jrnl", None
     first_line = stripped.split("\n", 1)[0].strip().lower()
     if name.endswith(".csv") or first_line.startswith(f"{COLUMNS[0]},"):
-        return "csv"
+        return "csv", None
     raise FormatError(NOT_RECOGNISED)
 
 
@@ -125,10 +132,40 @@ def _text(data: bytes) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _json(text: str) -> object:
+# A JSON string, from its opening quote to its closing one (or to the end of a file that
+# never closes it). Possessive: every character is looked at once, whatever the input.
+_JSON_STRING = re.compile(r'"(?:[^"\\]++|\\.)*+"?', re.DOTALL)
+_NOT_BRACKET = re.compile(r"[^\[\]{}]++")
+_NESTING = {"[": 1, "{": 1, "]": -1, "}": -1}
+# Longer than any number a journal holds (a 64-bit one has 19 digits): int() is never
+# asked for thousands of digits, and the float it becomes is refused as a whole number.
+_JSON_INT_DIGITS = 20
+
+
+def load_json(text: str) -> object:
+    """Parse a JSON file, once its nesting and size are known to be a journal's.
+
+    The brackets outside strings are counted first (linear time): a file nested deeper
+    than any journal, which would exhaust the parser's recursion, or holding more objects
+    and lists than an import takes, is refused before it is parsed.
+    """
+    brackets = _NOT_BRACKET.sub("", _JSON_STRING.sub("", text))
+    depth = max(itertools.accumulate(map(_NESTING.__getitem__, brackets)), default=0)
+    if depth > JSON_MAX_DEPTH:
+        raise FormatError(
+            f"This JSON is nested {depth} deep; a journal's JSON is nested 5 deep at most "
+            f"(and at most {JSON_MAX_DEPTH} deep is read)."
+        )
+    containers = brackets.count("[") + brackets.count("{")
+    if containers > JSON_MAX_CONTAINERS:
+        raise too_many_entries(f"This JSON has {containers:,} objects and lists")
     try:
-        return json.loads(text)
+        return json.loads(text, parse_int=_json_int)
     except json.JSONDecodeError as error:
         raise FormatError(
             f"line {error.lineno}, column {error.colno}: this is not valid JSON ({error.msg})."
         ) from None
+
+
+def _json_int(digits: str) -> int | float:
+    return int(digits) if len(digits) <= _JSON_INT_DIGITS else float(digits)

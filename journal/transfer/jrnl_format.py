@@ -22,6 +22,9 @@ from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from ..entries.duration import DurationError, parse_duration
+from .checks import check_notes_size
+from .limits import add_entry
+from .markdown_blocks import EntryBlock
 from .records import EntryRecord, FormatError, JournalData
 
 HEADER = re.compile(
@@ -33,8 +36,12 @@ JRNL_TAG = re.compile(r"(?<!\S)[@#]([-+*#/\w]*\w)")
 _AT_TAG = re.compile(r"(?<!\S)@(?=[^\W_])")
 _H = r"(?:h|hr|hrs|hour|hours)"
 _M = r"(?:m|min|mins|minute|minutes)"
+# Runs of digits and spaces are possessive (``*+``, ``++``): a run is taken whole or not at
+# all, never handed back one character at a time, so a long run costs its length once
+# (``\s*,?\s*`` alone tried every split of a run of spaces: quadratic).
 DURATION_IN_TEXT = re.compile(
-    rf"(?<![\w.,:])(?:\d+(?:[.,]\d+)?\s*{_H}(?:\d{{1,2}}(?!\w)|\s*,?\s*\d+\s*{_M})?|\d+\s*{_M})(?!\w)",
+    rf"(?<![\w.,:])(?:\d++(?:[.,]\d++)?\s*+{_H}(?:\d{{1,2}}(?!\w)|\s*+,?\s*+\d++\s*+{_M})?"
+    rf"|\d++\s*+{_M})(?!\w)",
     re.IGNORECASE,
 )
 
@@ -73,6 +80,7 @@ def jrnl_entry(
     body = body.strip("\n").rstrip()
     if body.strip():
         notes = f"{notes}\n{body}" if notes else body
+    check_notes_size(notes, where)  # before any pattern reads the notes
     notes = _AT_TAG.sub("#", notes)
     found = {tag.casefold() for tag in JRNL_TAG.findall(notes)}
     extra = [tag for tag in tags if tag.casefold() not in found]
@@ -81,7 +89,10 @@ def jrnl_entry(
     if extra:
         notes = f"{notes}\n\n{tag_line(extra)}".strip()
     local = datetime.combine(day, moment).replace(tzinfo=zone)
-    created = local.astimezone(UTC).replace(tzinfo=None)
+    try:
+        created = local.astimezone(UTC).replace(tzinfo=None)
+    except OverflowError:  # the first or last hours of the calendar, in a far time zone
+        raise FormatError(f"{where}: there is no such date or time.") from None
     return EntryRecord(
         study_date=day,
         stage=None,
@@ -95,28 +106,27 @@ def jrnl_entry(
 
 
 def read_jrnl_text(text: str, zone: ZoneInfo) -> JournalData:
-    entries = []
-    current = None  # (line number, header match, body lines)
+    entries: list[EntryRecord] = []
+    current: EntryBlock | None = None  # the entry being read: its header and body lines
 
     def finish():
         if current is None:
             return
-        line_no, found, lines = current
-        title = found["title"].rstrip()
+        title = current.heading["title"].rstrip()
         starred = title == "*" or title.endswith(" *")
         if starred:
             title = title[:-1].rstrip()
-        day, moment = _when(found, line_no)
-        entries.append(
-            jrnl_entry(day, moment, title, "\n".join(lines), [], starred, f"line {line_no}", zone)
-        )
+        day, moment = _when(current.heading, current.line_no)
+        where = f"line {current.line_no}"
+        body = "\n".join(current.lines)
+        add_entry(entries, jrnl_entry(day, moment, title, body, [], starred, where, zone))
 
     for line_no, line in enumerate(text.split("\n"), start=1):
         if found := HEADER.match(line):
             finish()
-            current = (line_no, found, [])
+            current = EntryBlock(found, line_no)
         elif current is not None:
-            current[2].append(line)
+            current.add(line)
         elif line.strip():
             raise FormatError(
                 f"line {line_no}: a jrnl entry starts with its date and time in brackets, "
@@ -163,5 +173,5 @@ def read_jrnl_json(document: dict, zone: ZoneInfo) -> JournalData:
             raise FormatError(f'{where}: “tags” must be a list of tags such as "@python".')
         tags = [tag.lstrip("@#") for tag in tags if tag.lstrip("@#")]
         starred = item.get("starred") is True
-        entries.append(jrnl_entry(day, moment, title, body, tags, starred, where, zone))
+        add_entry(entries, jrnl_entry(day, moment, title, body, tags, starred, where, zone))
     return JournalData(entries=entries)

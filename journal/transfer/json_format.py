@@ -6,6 +6,8 @@ import json
 import re
 from datetime import date
 
+from ..validation import MAX_ID
+from .limits import add_entry
 from .records import (
     EntryRecord,
     FormatError,
@@ -30,6 +32,9 @@ def write_json(journal: JournalData) -> bytes:
         "stages": [_stage(stage) for stage in journal.stages],
         "entries": [_entry(entry) for entry in journal.entries],
     }
+    editor = journal.editor() if journal.editor else None
+    if editor:
+        document["editor"] = editor
     return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
@@ -91,9 +96,9 @@ def read_json(document: dict) -> JournalData:
     stages = [
         _read_stage(item, n) for n, item in enumerate(_list(document, "stages", "file"), start=1)
     ]
-    entries = [
-        _read_entry(item, n) for n, item in enumerate(_list(document, "entries", "file"), start=1)
-    ]
+    entries: list[EntryRecord] = []
+    for n, item in enumerate(_list(document, "entries", "file"), start=1):
+        add_entry(entries, _read_entry(item, n))
     return JournalData(
         entries=entries,
         stages=stages,
@@ -125,14 +130,14 @@ def _read_stage(item: object, n: int) -> StageRecord:
         topics.append(
             TopicRecord(
                 name=_text(topic, "name", f"{where}, topic {m}", required=True),
-                position=_int(topic, "position", f"{where}, topic {m}") or m,
+                position=_position(topic, f"{where}, topic {m}") or m,
                 archived_at=_time(topic, "archived_at", f"{where}, topic {m}"),
                 created_at=_time(topic, "created_at", f"{where}, topic {m}"),
             )
         )
     return StageRecord(
         name=name,
-        position=_int(item, "position", where) or n,
+        position=_position(item, where) or n,
         color=color.lower() if color else None,
         suggested_weeks=_int(item, "suggested_weeks", where),
         description=_text(item, "description", where) or "",
@@ -186,6 +191,16 @@ def _int(obj: dict, key: str, where: str) -> int | None:
         return None
     if not isinstance(value, int) or isinstance(value, bool):
         raise FormatError(f"{where}: “{key}” must be a whole number, or null.")
+    return value
+
+
+def _position(obj: dict, where: str) -> int | None:
+    """A place in the roadmap's order: it must fit the database's whole-number column."""
+    value = _int(obj, "position", where)
+    if value is not None and not 0 <= value <= MAX_ID:
+        raise FormatError(
+            f"{where}: “position” must be a whole number from 0 to {MAX_ID}, or null."
+        )
     return value
 
 

@@ -19,10 +19,13 @@ shows as nothing more than the literal text, and which the reader removes again.
 from __future__ import annotations
 
 import re
+from collections import deque
 from dataclasses import dataclass, field
 
-from ..entries.duration import format_duration
-from .records import EntryRecord, FormatError, join_list, split_list
+from ..entries.duration import MAX_MINUTES, format_duration
+from ..entries.notes import NOTES_MAX_BYTES
+from ..validation import parse_int
+from .records import DURATION_RANGE, EntryRecord, FormatError, join_list, split_list
 
 UNKNOWN = "duration unknown"
 DURATION = r"(?P<duration>\d+ h \d+ min|\d+ h|\d+ min|duration unknown)"
@@ -38,11 +41,20 @@ def duration_label(minutes: int | None) -> str:
 
 
 def parse_duration_label(text: str) -> int | None:
+    """``1 h 30 min`` → 90, ``duration unknown`` → None; ValueError when a number is too large.
+
+    ``text`` matched DURATION: numbers, each followed by its unit.
+    """
     if text == UNKNOWN:
         return None
-    hours = re.search(r"(\d+) h", text)
-    minutes = re.search(r"(\d+) min", text)
-    return (int(hours.group(1)) * 60 if hours else 0) + (int(minutes.group(1)) if minutes else 0)
+    words = text.split()
+    minutes = 0
+    for number, unit in zip(words[::2], words[1::2], strict=True):
+        value = parse_int(number, 0, MAX_MINUTES)
+        if value is None:
+            raise ValueError(DURATION_RANGE)
+        minutes += value * 60 if unit == "h" else value
+    return minutes
 
 
 def write_entry(entry: EntryRecord, level: int, structure: list[re.Pattern]) -> list[str]:
@@ -92,31 +104,53 @@ def _unescape(line: str, structure, *, first: bool) -> str:
     return line
 
 
+# An entry's lines below its heading: notes of at most NOTES_MAX_BYTES, and its details
+# (topics, tags, link) in up to 100 kB more. Counted as they are read, so that a block of
+# millions of empty lines is refused, not kept.
+BLOCK_MAX_CHARS = NOTES_MAX_BYTES + 100_000
+
+
 @dataclass
 class EntryBlock:
     """An entry's heading as read, and the lines below it up to the next heading."""
 
     heading: re.Match
     line_no: int
-    lines: list[tuple[int, str]] = field(default_factory=list)
+    where: str = ""
+    # The lines below the heading: lines[0] is on line line_no + 1.
+    lines: list[str] = field(default_factory=list)
+    size: int = 0
+
+    def add(self, line: str) -> None:
+        self.size += len(line) + 1
+        if self.size > BLOCK_MAX_CHARS:
+            raise FormatError(
+                f"{self.where}line {self.line_no}: this entry runs on past "
+                f"{BLOCK_MAX_CHARS // 1000} kB; notes may be at most {NOTES_MAX_BYTES // 1000} kB."
+            )
+        self.lines.append(line)
 
 
 def read_entry(
     block: EntryBlock, study_date, structure: list[re.Pattern], where: str
 ) -> EntryRecord:
     """Turn a block back into an entry. ``where`` prefixes messages (a file name, or "")."""
+    try:
+        minutes = parse_duration_label(block.heading.group("duration"))
+    except ValueError:
+        raise FormatError(f"{where}line {block.line_no}: {DURATION_RANGE}") from None
     entry = EntryRecord(
         study_date=study_date,
         stage=block.heading.group("stage").strip(),
-        minutes=parse_duration_label(block.heading.group("duration")),
+        minutes=minutes,
         where=f"{where}line {block.line_no}",
     )
-    lines = list(block.lines)
+    lines = deque(enumerate(block.lines, start=block.line_no + 1))
     while lines and not lines[0][1].strip():
-        lines.pop(0)
+        lines.popleft()
     seen: set[str] = set()
     while lines and (found := META.match(lines[0][1])):
-        line_no, _ = lines.pop(0)
+        line_no, _ = lines.popleft()
         key, value = found.group("key"), found.group("value").strip()
         if key in seen:
             raise FormatError(f"{where}line {line_no}: this entry already has a “{key}” line.")
@@ -128,7 +162,7 @@ def read_entry(
         elif value:
             entry.link = value[1:-1] if value.startswith("<") and value.endswith(">") else value
     while lines and not lines[0][1].strip():
-        lines.pop(0)
+        lines.popleft()
     while lines and not lines[-1][1].strip():
         lines.pop()
     entry.notes = "\n".join(

@@ -7,6 +7,7 @@ import re
 from datetime import date
 
 from ..entries.duration import format_hours
+from .limits import add_entry
 from .markdown_blocks import EntryBlock, entry_heading, read_entry, write_entry
 from .records import EntryRecord, FormatError, JournalData
 
@@ -69,7 +70,7 @@ def read_markdown(text: str, *, where: str = "") -> JournalData:
 
     def finish():
         if block is not None:
-            entries.append(read_entry(block, day, STRUCTURE, where))
+            add_entry(entries, read_entry(block, day, STRUCTURE, where))
 
     for line_no, line in enumerate(text.split("\n"), start=1):
         if found := MONTH_HEADING.match(line):
@@ -87,9 +88,9 @@ def read_markdown(text: str, *, where: str = "") -> JournalData:
                     f"{where}line {line_no}: this entry is not under a day heading "
                     "such as “### Saturday 14 March 2026”."
                 )
-            block = EntryBlock(found, line_no)
+            block = EntryBlock(found, line_no, where)
         elif block is not None:
-            block.lines.append((line_no, line))
+            block.add(line)
         elif line.strip() and month is not None:
             raise FormatError(
                 f"{where}line {line_no}: text outside an entry. Each entry starts with a "

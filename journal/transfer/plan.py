@@ -1,5 +1,8 @@
 """What an import would do, worked out without writing anything: the preview, and the
-checks that make a whole file fail before a single entry is saved."""
+checks that make a whole file fail before a single entry is saved.
+
+Everything here runs before the write lock is taken, in time linear in the file.
+"""
 
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from ..roadmap.services import stages_of
 from ..validation import clean_text
 from .checks import check_entry, check_stages
 from .jrnl_format import tag_line
+from .limits import MAX_ENTRY_LINKS, MAX_STAGES, MAX_TOPICS, import_in_parts
 from .records import (
     EntryRecord,
     JournalData,
@@ -47,6 +51,8 @@ class ImportPlan:
     updated_stages: list[str] = field(default_factory=list)
     stage_choice: Stage | None = None
     file_stages: list[StageRecord] = field(default_factory=list)
+    # The journal's stages (with their topics) as they were when the plan was made.
+    existing: dict[str, Stage] = field(default_factory=dict)
 
     @property
     def unknown_durations(self) -> int:
@@ -84,7 +90,7 @@ def plan_import(user, data: JournalData, fmt: str, stage_choice: Stage | None = 
     """Check every entry and stage of ``data``; raise FormatError at the first fault."""
     stages = {name_key(stage.name): stage for stage in stages_of(user, archived=None)}
     by_slug = {slug(stage.name): stage for stage in stages.values()}
-    plan = ImportPlan(fmt=fmt, stage_choice=stage_choice)
+    plan = ImportPlan(fmt=fmt, stage_choice=stage_choice, existing=stages)
     check_stages(data.stages)
     plan.file_stages = data.stages
     has_entries = db.session.scalar(
@@ -93,6 +99,7 @@ def plan_import(user, data: JournalData, fmt: str, stage_choice: Stage | None = 
     plan.restore = data.full_roadmap and not has_entries
     latest = user_today(user) + timedelta(days=1)
 
+    links = 0
     for entry in data.entries:
         entry.notes = _notes_with_tags(clean_text(entry.notes), entry.tags)
         if entry.stage is None:
@@ -105,6 +112,13 @@ def plan_import(user, data: JournalData, fmt: str, stage_choice: Stage | None = 
             else:
                 entry.stage = named.name
         check_entry(entry, latest)
+        entry.tags = extract_tags(entry.notes)  # the tags saved: those the notes hold
+        links += len(entry.tags) + len(entry.topics)
+        if links > MAX_ENTRY_LINKS:
+            raise import_in_parts(
+                f"{entry.where}: the entries up to here name more than {MAX_ENTRY_LINKS:,} tags "
+                "and topics in all, the most one import takes."
+            )
 
     existing = _existing_keys(user, [entry for entry in data.entries if entry.stage is not None])
     for entry in data.entries:
@@ -196,7 +210,8 @@ def topic_order(lists: list[list[str]]) -> list[str]:
             if not waiting_on[later]:
                 heapq.heappush(ready, first_seen[later][0])
     # Lists that contradict each other (a hand-edited file) leave a cycle: first seen first.
-    order += [key for key in first_seen if key not in set(order)]
+    placed = set(order)
+    order += [key for key in first_seen if key not in placed]
     return [first_seen[key][1] for key in order]
 
 
@@ -214,6 +229,16 @@ def _plan_roadmap(plan: ImportPlan, data: JournalData, stages: dict[str, Stage])
             if name_key(topic) not in known:
                 record.topics.append(TopicRecord(name=topic))
                 known.add(name_key(topic))
+    if len(wanted) > MAX_STAGES:
+        raise import_in_parts(
+            f"The file names {len(wanted):,} stages; one import takes at most {MAX_STAGES}."
+        )
+    topics = sum(len(record.topics) for record in wanted.values())
+    if topics > MAX_TOPICS:
+        raise import_in_parts(
+            f"The file names {topics:,} topics; one import takes at most {MAX_TOPICS:,}."
+        )
+    file_stages = {name_key(stage.name) for stage in data.stages}
     for key, record in wanted.items():
         stage = stages.get(key)
         if stage is None:
@@ -224,5 +249,5 @@ def _plan_roadmap(plan: ImportPlan, data: JournalData, stages: dict[str, Stage])
         plan.new_topics += [
             (stage.name, topic.name) for topic in record.topics if name_key(topic.name) not in have
         ]
-        if plan.restore and key in {name_key(s.name) for s in data.stages}:
+        if plan.restore and key in file_stages:
             plan.updated_stages.append(stage.name)

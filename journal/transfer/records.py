@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 
 class FormatError(ValueError):
     """A file that cannot be imported. The message names the line or entry and the fault."""
+
+
+DURATION_RANGE = "the duration must be from 1 minute to 24 hours."
 
 
 @dataclass
@@ -58,6 +62,8 @@ class JournalData:
     full_roadmap: bool = False
     # The filters an export was made with (from, to, stage), written into the json.
     filters: dict[str, str] = field(default_factory=dict)
+    # Editor time (journal/editor/export.py), read only by the json format that writes it.
+    editor: Callable[[], dict | None] | None = None
 
 
 def name_key(name: str) -> str:
@@ -65,9 +71,12 @@ def name_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+_NOT_WORD = re.compile(r"[^\w]+")
+
+
 def slug(name: str) -> str:
     """``Databases and SQL`` → ``databases-and-sql``: a stage name as a tag."""
-    return re.sub(r"[^\w]+", "-", name.casefold()).strip("-_")
+    return _NOT_WORD.sub("-", name.casefold()).strip("-_")
 
 
 def iso_time(moment: datetime | None) -> str | None:
@@ -78,10 +87,14 @@ def iso_time(moment: datetime | None) -> str | None:
 
 
 def parse_time(text: str) -> datetime:
-    """Read an ISO 8601 time back to naive UTC; raise ValueError when it is not one."""
+    """Read an ISO 8601 time back to naive UTC; raise ValueError when it is not one, or when
+    it falls outside the calendar once in UTC (``9999-12-31T23:59:59-14:00``)."""
     value = datetime.fromisoformat(text.strip())
     if value.tzinfo is not None:
-        value = value.astimezone(UTC).replace(tzinfo=None)
+        try:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        except OverflowError:
+            raise ValueError(f"{text} is beyond the calendar in UTC") from None
     return value
 
 

@@ -12,16 +12,29 @@ from ..extensions import db
 from ..htmx import is_htmx, is_partial, render, see_other, trigger
 from ..roadmap.models import Stage
 from ..roadmap.services import stages_of
-from ..validation import ValidationError
+from ..validation import ValidationError, parse_id
 from .collect import parse_filters
 from .formats import EXPORT_FORMATS, IMPORT_FORMATS
 from .records import FormatError, slug
 from .services import export_file, import_file, preview_import
-from .uploads import discard_upload, load_upload, save_upload
+from .uploads import (
+    Upload,
+    UploadsFull,
+    discard_upload,
+    load_upload,
+    save_upload,
+    sweep_expired,
+)
 
 bp = Blueprint("transfer", __name__)
+bp.record_once(lambda state: sweep_expired(state.app))
 
 FILENAME_MAX = 200
+RETRY_AFTER_SECONDS = 300
+UPLOADS_FULL = (
+    "The server is holding as many imports waiting to be confirmed as it has room for. "
+    "Nothing was imported; try again in a few minutes."
+)
 
 
 @bp.before_request
@@ -101,9 +114,9 @@ def _chosen_stage() -> tuple[Stage | None, str | None]:
     if not text:
         return None, None
     stage = None
-    if text.isdecimal():
+    if (stage_id := parse_id(text)) is not None:
         stage = db.session.scalar(
-            select(Stage).where(Stage.id == int(text), Stage.user_id == current_user.id)
+            select(Stage).where(Stage.id == stage_id, Stage.user_id == current_user.id)
         )
     return (stage, None) if stage else (None, "Stage: choose a stage from the list.")
 
@@ -122,21 +135,32 @@ def preview():
         return _preview_page(422, error=stage_error, import_values=values)
     if values["format"] and values["format"] not in IMPORT_FORMATS:
         return _preview_page(422, error="Format: choose one from the list.", import_values=values)
-    upload = None
     sent = request.files.get("file")
     if sent is not None and sent.filename:
+        # A new file is kept only once its preview succeeded.
         name = sent.filename.replace("\\", "/").rsplit("/", 1)[-1][:FILENAME_MAX]
-        upload = save_upload(current_user, sent.read(), name, values["format"])
+        upload = Upload("", sent.read(), name, values["format"])
     else:
         upload = load_upload(current_user, request.form.get("token"))
-    if upload is None:
-        return _preview_page(422, error="Choose a file to import.", import_values=values)
+        if upload is None:
+            return _preview_page(422, error="Choose a file to import.", import_values=values)
     try:
         plan = preview_import(current_user, upload.data, upload.filename, upload.fmt, stage)
+        if not upload.token:
+            upload = save_upload(current_user, upload.data, upload.filename, upload.fmt)
     except FormatError as error:
         discard_upload(current_user, upload.token)
         message = f"{error} Nothing was imported."
         return _preview_page(422, error=message, import_values=values)
+    except UploadsFull:
+        response = current_app.make_response(
+            _preview_page(503, error=UPLOADS_FULL, import_values=values)
+        )
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    except Exception:
+        discard_upload(current_user, upload.token)  # no file outlives a failed preview
+        raise
     return _preview_page(plan=plan, upload=upload, import_values=values)
 
 
@@ -166,6 +190,9 @@ def confirm():
             import_values=values,
             error=f"{error} Nothing was imported.",
         )
+    except Exception:
+        discard_upload(current_user, upload.token)  # no file outlives a failed import
+        raise
     discard_upload(current_user, upload.token)
     events = [ENTRIES_CHANGED]
     if plan.new_stages or plan.new_topics or plan.updated_stages:

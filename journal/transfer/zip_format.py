@@ -20,26 +20,41 @@ matter are what counts; ``stages``, ``minutes`` and ``tags`` are derived from th
 from __future__ import annotations
 
 import io
+import itertools
 import json
 import re
 import zipfile
+import zlib
+from collections.abc import Iterable, Iterator
 from datetime import date
-from itertools import groupby
 
-from .markdown_blocks import EntryBlock, entry_heading, read_entry, write_entry
+from ..entries.notes import NOTES_MAX_BYTES
+from .limits import (
+    MAX_ENTRIES,
+    add_entry,
+    file_bytes,
+    import_in_parts,
+    megabytes,
+    upload_bytes,
+)
+from .markdown_blocks import (
+    BLOCK_MAX_CHARS,
+    EntryBlock,
+    entry_heading,
+    read_entry,
+    write_entry,
+)
 from .records import EntryRecord, FormatError, JournalData, slug
 
 ENTRY_HEADING = entry_heading(2)
 STRUCTURE = [ENTRY_HEADING]
 DAY_FILE = re.compile(r"^(?:.*/)?(?P<date>\d{4}-\d{2}-\d{2})\.md$")
-MAX_FILES = 50_000
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 
 
 def write_zip(journal: JournalData) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
-        for day, group in groupby(journal.entries, key=lambda entry: entry.study_date):
+        for day, group in itertools.groupby(journal.entries, key=lambda entry: entry.study_date):
             info = zipfile.ZipInfo(f"{day.isoformat()}.md", date_time=_zip_time(day))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
@@ -73,41 +88,116 @@ def _quote(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+# Compression methods read: those that unpack a bounded amount at a time. Python also reads
+# bzip2 and LZMA members, but hands over all that a chunk unpacks to at once.
+READABLE = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate"}
+METHOD_NAMES = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "LZMA", 9: "Deflate64"}
+ENCRYPTED = 0x1  # general purpose flag bit 0: the member needs a password
+# The longest line read from a day file: as long as an entry's whole block may be, in
+# characters of up to four bytes.
+LINE_MAX_BYTES = 4 * BLOCK_MAX_CHARS
+
+
 def read_zip(data: bytes) -> JournalData:
+    """Read every day file of the zip, line by line: at most ``MAX_ENTRIES`` of them,
+    each unpacking to at most the upload limit, all together to at most twice it."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
         raise FormatError("This is not a zip file, or it is damaged.") from None
     entries: list[EntryRecord] = []
     with archive:
-        members = [info for info in archive.infolist() if not _ignored(info)]
-        if len(members) > MAX_FILES:
-            raise FormatError(f"The zip holds {len(members)} files; at most {MAX_FILES} are read.")
-        if sum(info.file_size for info in members) > MAX_UNPACKED_BYTES:
-            raise FormatError("The zip unpacks to more than 200 MB; split it into smaller ones.")
-        days = []
-        for info in members:
-            found = DAY_FILE.match(info.filename)
-            if not found:
-                raise FormatError(
-                    f"{info.filename}: not a day file. A Roadbook zip holds one file per day, "
-                    "named like 2026-03-14.md."
-                )
-            try:
-                day = date.fromisoformat(found["date"])
-            except ValueError:
-                raise FormatError(f"{info.filename}: there is no such date.") from None
-            days.append((day, info))
+        days = _day_files(archive)
         for day, info in sorted(days, key=lambda pair: (pair[0], pair[1].filename)):
             name = info.filename.rsplit("/", 1)[-1]
             try:
-                text = archive.read(info).decode("utf-8")
-            except UnicodeDecodeError:
-                raise FormatError(f"{name}: the file is not UTF-8 text.") from None
-            except (zipfile.BadZipFile, OSError, EOFError):
+                with archive.open(info) as member:
+                    read_day_file(_lines(member, name), day, name, entries)
+            except FormatError:
+                raise
+            # What zipfile raises for a damaged member: a bad header, offset, CRC or stream.
+            except (
+                zipfile.BadZipFile,
+                OSError,
+                EOFError,
+                ValueError,
+                NotImplementedError,
+                zlib.error,
+            ):
                 raise FormatError(f"{name}: the file is damaged inside the zip.") from None
-            entries += read_day_file(text.removeprefix("\ufeff").replace("\r\n", "\n"), day, name)
     return JournalData(entries=entries)
+
+
+def _day_files(archive: zipfile.ZipFile) -> list[tuple[date, zipfile.ZipInfo]]:
+    """The zip's day files, checked before any is unpacked: names, methods and sizes."""
+    members = [info for info in archive.infolist() if not _ignored(info)]
+    if len(members) > MAX_ENTRIES:
+        raise import_in_parts(
+            f"The zip holds {len(members):,} files; one import reads at most {MAX_ENTRIES:,} "
+            "day files."
+        )
+    member_max, total_max = upload_bytes(), file_bytes()
+    days, total = [], 0
+    for info in members:
+        found = DAY_FILE.match(info.filename)
+        if not found:
+            raise FormatError(
+                f"{_shorten(info.filename)}: not a day file. A Roadbook zip holds one file per "
+                "day, named like 2026-03-14.md."
+            )
+        name = info.filename.rsplit("/", 1)[-1]
+        try:
+            day = date.fromisoformat(found["date"])
+        except ValueError:
+            raise FormatError(f"{name}: there is no such date.") from None
+        if info.flag_bits & ENCRYPTED:
+            raise FormatError(
+                f"{name}: the file is encrypted (the zip was made with a password). "
+                "Make the zip again without one."
+            )
+        if info.compress_type not in READABLE:
+            method = METHOD_NAMES.get(info.compress_type, f"method {info.compress_type}")
+            raise FormatError(
+                f"{name}: the file is compressed with {method}, which Roadbook does not unpack. "
+                "Make the zip again with the usual compression (deflate)."
+            )
+        if info.file_size > member_max:
+            raise FormatError(
+                f"{name}: the file unpacks to {megabytes(info.file_size)}; a day file may "
+                f"hold at most {megabytes(member_max)}."
+            )
+        total += info.file_size
+        days.append((day, info))
+    if total > total_max:
+        raise import_in_parts(
+            f"The zip unpacks to {megabytes(total)}; one import reads at most "
+            f"{megabytes(total_max)}."
+        )
+    return days
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _lines(member, name: str) -> Iterator[str]:
+    """The member's lines, read and decoded one at a time, without their line ends."""
+    for line_no in itertools.count(1):
+        raw = member.readline(LINE_MAX_BYTES + 1)
+        if not raw:
+            return
+        if len(raw) > LINE_MAX_BYTES:
+            raise FormatError(
+                f"{name}, line {line_no}: the line is longer than {LINE_MAX_BYTES // 1000} kB; "
+                f"an entry's notes may be at most {NOTES_MAX_BYTES // 1000} kB."
+            )
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise FormatError(f"{name}, line {line_no}: the file is not UTF-8 text.") from None
+        if line_no == 1:
+            line = line.removeprefix("\ufeff")
+        yield line.removesuffix("\n").removesuffix("\r")
 
 
 def _ignored(info: zipfile.ZipInfo) -> bool:
@@ -116,61 +206,61 @@ def _ignored(info: zipfile.ZipInfo) -> bool:
     return info.is_dir() or parts[0] == "__MACOSX" or any(p.startswith(".") for p in parts if p)
 
 
-def read_day_file(text: str, day: date, name: str) -> list[EntryRecord]:
+def read_day_file(lines: Iterable[str], day: date, name: str, entries: list[EntryRecord]) -> None:
+    """Read one day file's lines, adding its entries to ``entries``."""
     where = f"{name}, "
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
+    numbered = enumerate(lines, start=1)
+    first = next(numbered, (1, ""))[1]
+    if first.strip() != "---":
         raise FormatError(f"{where}line 1: a day file starts with front matter (a line “---”).")
-    try:
-        end = next(n for n in range(1, len(lines)) if lines[n].strip() == "---")
-    except StopIteration:
-        raise FormatError(
-            f"{where}line 1: the front matter is not closed by a line “---”."
-        ) from None
-    matter = _front_matter(lines[1:end], where)
+    matter = _front_matter(numbered, where)
     if matter.get("date") != day.isoformat():
         raise FormatError(
             f"{where}front matter: “date” must be {day.isoformat()}, the date in the file's name."
         )
-    entries: list[EntryRecord] = []
     block: EntryBlock | None = None
-    for line_no in range(end + 2, len(lines) + 1):
-        line = lines[line_no - 1]
+    for line_no, line in numbered:
         if found := ENTRY_HEADING.match(line):
             if block is not None:
-                entries.append(read_entry(block, day, STRUCTURE, where))
-            block = EntryBlock(found, line_no)
+                add_entry(entries, read_entry(block, day, STRUCTURE, where))
+            block = EntryBlock(found, line_no, where)
         elif block is not None:
-            block.lines.append((line_no, line))
+            block.add(line)
         elif line.strip():
             raise FormatError(
                 f"{where}line {line_no}: text outside an entry. Each entry starts with a "
                 "heading such as “## Python fundamentals · 45 min”."
             )
     if block is not None:
-        entries.append(read_entry(block, day, STRUCTURE, where))
-    return entries
+        add_entry(entries, read_entry(block, day, STRUCTURE, where))
 
 
-_KEY = re.compile(r"^(?P<key>[A-Za-z_][\w-]*):(?:\s+(?P<value>.*?))?\s*$")
-_ITEM = re.compile(r"^\s+-\s+(?P<value>.*?)\s*$")
+# Whole lines; the value keeps its surrounding spaces (stripped after), so that no run of
+# spaces is ever tried two ways.
+_KEY = re.compile(r"^(?P<key>[A-Za-z_][\w-]*+):(?P<value>(?:\s.*)?)$")
+_ITEM = re.compile(r"^\s++-(?P<value>\s.*)$")
 
 
-def _front_matter(lines: list[str], where: str) -> dict[str, object]:
-    """The small part of YAML that front matter uses: ``key: value`` and ``- item`` lists."""
+def _front_matter(numbered: Iterator[tuple[int, str]], where: str) -> dict[str, object]:
+    """The small part of YAML that front matter uses: ``key: value`` and ``- item`` lists.
+
+    Reads ``numbered`` lines up to the closing ``---``.
+    """
     values: dict[str, object] = {}
     key = None
-    for line_no, line in enumerate(lines, start=2):
+    for line_no, line in numbered:
+        if line.strip() == "---":
+            return values
         if not line.strip() or line.lstrip().startswith("#"):
             continue
-        if found := _KEY.match(line):
-            key = found["key"]
-            values[key] = _scalar(found["value"], where, line_no) if found["value"] else []
-        elif (found := _ITEM.match(line)) and isinstance(values.get(key), list):
-            values[key].append(_scalar(found["value"], where, line_no))
+        if found := _KEY.fullmatch(line):
+            key, value = found["key"], found["value"].strip()
+            values[key] = _scalar(value, where, line_no) if value else []
+        elif (found := _ITEM.fullmatch(line)) and isinstance(values.get(key), list):
+            values[key].append(_scalar(found["value"].strip(), where, line_no))
         else:
             raise FormatError(f"{where}line {line_no}: this front matter line is not understood.")
-    return values
+    raise FormatError(f"{where}line 1: the front matter is not closed by a line “---”.")
 
 
 def _scalar(text: str, where: str, line_no: int) -> str:

@@ -220,7 +220,7 @@
 })();
 // ==== end of Insights ==============================================================
 
-// ==== Daily loop: the entry form =============================================
+// ==== Daily loop: the entry form ====================================================
 // The Notes box grows with its text where the browser cannot size it by CSS alone
 // (field-sizing); tabbing into a box that still holds the reflection prompts puts the
 // cursor where the first answer goes; Ctrl/Cmd+Enter saves the form; Escape cancels an
@@ -268,7 +268,6 @@
   });
 })();
 // ==== end of Daily loop =============================================================
-=======
 // ==== Menus: the navigation's and each roadmap row's =================================
 // A <details data-menu> opens and closes without this. With it, a menu also closes as
 // menus do: on a click elsewhere, and on Escape (focus goes back to its button).

@@ -1,0 +1,1 @@
+"""Editor time: WakaTime-compatible heartbeats, their sessions, and suggested entries."""
