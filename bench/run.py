@@ -18,74 +18,93 @@ import json
 import os
 import platform
 import re
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
 from pathlib import Path
 
-from . import dataset, jrnl_compare, load
+from . import dataset, jrnl_compare, load, loop
 from .server import Browser, Server
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 
+# Ratios to the bare app; the loop's target is its p99 in milliseconds.
 TARGETS = {
-    "dashboard": ("ratio", 0.15),
-    "journal": ("ratio", 0.25),
-    "quick-add": ("ratio", 0.20),
+    "dashboard": ("ratio", 0.10),
+    "journal": ("ratio", 0.20),
+    "quick-add": ("ratio", 0.15),
+    "add then view": ("p99", 150.0),
+    "dashboard, kept": ("ratio", 0.15),
+    "journal, kept": ("ratio", 0.25),
 }
+HX = {"HX-Request": "true", "HX-Request-Type": "partial"}
+# A load generator saves far faster than the per-user write allowance lets one learner.
+LOAD_ENV = {"JOURNAL_WRITE_BURST": "0"}
+NO_CACHE = {"JOURNAL_RENDER_CACHE_BYTES": "0"}
+LEARNERS = 16  # the quick-add's and the loop's clients, a learner each
 
 
-def measure_pages(server: Server, heavy: Browser, writer: Browser, seconds: int) -> list:
-    """Throughput and latency of the four request shapes the issue names."""
-    hx = {"HX-Request": "true", "HX-Request-Type": "partial"}
-    pids = server.worker_pids()
-    results = [
-        load.run(name, server.url + path, seconds=seconds, headers=heavy.headers(), pids=pids)
+def learners(server: Server) -> list[Browser]:
+    return [Browser(server.url, f"learner{n:04d}", dataset.PASSWORD) for n in range(LEARNERS)]
+
+
+def quick_add_body(browser: Browser) -> str:
+    """The Today page's quick-add form, dated today (the day its lists were shown for)."""
+    today = re.search(r'name="lists_day" value="([^"]+)"', browser.today_page).group(1)
+    return (
+        f"form_id=quick-add&lists_day={today}&date={today}&duration=30m"
+        f"&stage={browser.first_stage_id()}&notes=Benchmark+session+with+**Markdown**+%23bench"
+    )
+
+
+def measure_pages(server: Server, heavy: Browser, seconds: int, label: str = "") -> list:
+    """The heavy user's dashboard and Journal page."""
+    return [
+        load.run(
+            name + label,
+            server.url + path,
+            seconds=seconds,
+            headers=heavy.headers(),
+            pids=server.worker_pids,
+        )
         for name, path in (("dashboard", "/dashboard"), ("journal", "/journal"))
     ]
-    # Quick-add as htmx sends it: create, answer with the fragment and the event.
-    stage = writer.first_stage_id()
-    # As the Today page's form sends it: with the day its lists were shown for.
-    lists_day = re.search(r'name="lists_day" value="([^"]+)"', writer.today_page).group(1)
-    body = (
-        f"csrf_token={writer.csrf}&form_id=quick-add&lists_day={lists_day}&duration=30m"
-        f"&stage={stage}&notes=Benchmark+session+with+**Markdown**+%23bench"
-    )
-    today = date.today()
-    # Dates out of the Today page's last week, so its lists keep their usual size.
-    dates = [(today - timedelta(days=10 + n)).isoformat() for n in range(300)]
-    script = load.quick_add_script("/entries", body, dates)
+
+
+def measure_quick_add(server: Server, writers: list[Browser], seconds: int, label: str = ""):
+    """htmx quick-adds dated today, answered with the Today lists they change."""
+    users = [(w.headers()["Cookie"], w.csrf, quick_add_body(w)) for w in writers]
     headers = {
-        **writer.headers(),
-        **hx,
-        "X-CSRFToken": writer.csrf,
+        "User-Agent": writers[0].headers()["User-Agent"],
+        **HX,
         "Content-Type": "application/x-www-form-urlencoded",
     }
-    results.append(
-        load.run(
-            "quick-add",
-            server.url + "/entries",
-            seconds=seconds,
-            headers=headers,
-            script=script,
-            pids=pids,
-        )
+    return load.run(
+        "quick-add" + label,
+        server.url + "/entries",
+        seconds=seconds,
+        headers=headers,
+        script=load.quick_add_script("/entries", users),
+        pids=server.worker_pids,
     )
-    return results
 
 
-NO_CACHE = {"JOURNAL_RENDER_CACHE_BYTES": "0"}
+def measure_loop(server: Server, writers: list[Browser], seconds: int):
+    clients = [{"headers": w.headers(), "csrf": w.csrf, "body": quick_add_body(w)} for w in writers]
+    return loop.run(server.url, clients, seconds=seconds)
+
+
 SEARCH_WORDS = ["decorators", "pytest", "closures", "exercises", "docs", "pair", "error"]
 
 
 def bare_app(work: Path, database: Path, seconds: int) -> dict:
     """The ceiling: "hello" from a bare Flask app, served with the same settings."""
-    with Server(work, app="bench.bare_app:app", database=database, recycle=False) as bare:
-        result = load.run("bare app", bare.url + "/", seconds=seconds, pids=bare.worker_pids())
+    with Server(work, app="bench.bare_app:app", database=database) as bare:
+        result = load.run("bare app", bare.url + "/", seconds=seconds, pids=bare.worker_pids)
     return result.as_dict()
 
 
@@ -111,6 +130,13 @@ def rss_after_requests(server: Server, browser: Browser, count: int = 2000) -> d
     return server.rss_mb()
 
 
+def copy(database: Path, name: str) -> Path:
+    """A copy of the dataset for one server: writes of one part never weigh on the next."""
+    target = database.with_name(f"{database.stem}-{name}.sqlite3")
+    shutil.copyfile(database, target)
+    return target
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=int, default=6, help="load per measurement run")
@@ -129,12 +155,24 @@ def main() -> int:
     print("The bare app …", flush=True)
     bare_runs = [bare_app(work, main_db, args.seconds)]
 
-    print("The journal …", flush=True)
-    with Server(work, database=main_db, recycle=False) as server:
+    print("The journal, every page rendered afresh …", flush=True)
+    with Server(work, database=copy(main_db, "fresh"), env=NO_CACHE | LOAD_ENV) as server:
         heavy = Browser(server.url, dataset.HEAVY, dataset.PASSWORD)
-        writer = Browser(server.url, dataset.WRITER, dataset.PASSWORD)
-        for result in measure_pages(server, heavy, writer, args.seconds):
+        for result in measure_pages(server, heavy, args.seconds):
             figures[result.name] = result.as_dict()
+        # Search: every request runs its query over ten years of notes.
+        result = load.run(
+            "search",
+            server.url + "/journal",
+            seconds=args.seconds,
+            headers={**heavy.headers(), **HX},
+            script=load.search_script("/journal", SEARCH_WORDS),
+            pids=server.worker_pids,
+        )
+        figures["search"] = result.as_dict()
+        writers = learners(server)
+        figures["quick-add"] = measure_quick_add(server, writers, args.seconds).as_dict()
+        figures["add then view"] = measure_loop(server, writers, args.seconds).as_dict()
         download = []
         for _ in range(3):
             began = time.perf_counter()
@@ -146,35 +184,28 @@ def main() -> int:
             "entries": dataset.entry_count_of(main_db, dataset.HEAVY),
         }
 
-    print("The journal with nothing kept between requests …", flush=True)
-    with Server(work, database=main_db, recycle=False, env=NO_CACHE) as server:
+    print("Writes without the writer queue …", flush=True)
+    env = NO_CACHE | LOAD_ENV | {"JOURNAL_SQLITE_WRITER_QUEUE": "false"}
+    with Server(work, database=copy(main_db, "unqueued"), env=env) as server:
+        writers = learners(server)
+        result = measure_quick_add(server, writers, args.seconds, ", no writer queue")
+        figures[result.name] = result.as_dict()
+        looped = measure_loop(server, writers, args.seconds).as_dict()
+        figures["add then view, no writer queue"] = looped
+
+    print("Pages kept per worker (the render cache) …", flush=True)
+    with Server(work, database=copy(main_db, "kept"), env=LOAD_ENV) as server:
         heavy = Browser(server.url, dataset.HEAVY, dataset.PASSWORD)
-        for name, path in (("dashboard", "/dashboard"), ("journal", "/journal")):
-            result = load.run(
-                name,
-                server.url + path,
-                seconds=args.seconds,
-                headers=heavy.headers(),
-                pids=server.worker_pids(),
-            )
-            figures[f"{name}, uncached"] = result.as_dict()
-        # Search with nothing kept: every request runs its query over ten years of notes.
-        hx = {"HX-Request": "true", "HX-Request-Type": "partial"}
-        result = load.run(
-            "search",
-            server.url + "/journal",
-            seconds=args.seconds,
-            headers={**heavy.headers(), **hx},
-            script=load.search_script("/journal", SEARCH_WORDS),
-            pids=server.worker_pids(),
-        )
-        figures["search"] = result.as_dict()
+        for result in measure_pages(server, heavy, args.seconds, ", kept"):
+            figures[result.name] = result.as_dict()
+        looped = measure_loop(server, learners(server), args.seconds).as_dict()
+        figures["add then view, kept pages"] = looped
 
     # The aggregates themselves, not a kept rendering: the render cache is off here.
     print("Dashboard with 10 and with 1,000 users …", flush=True)
     scaling = {}
     for label, path in (("10 users", small_db), ("1000 users", large_db)):
-        with Server(work, database=path, recycle=False, env=NO_CACHE) as server:
+        with Server(work, database=path, env=NO_CACHE) as server:
             heavy = Browser(server.url, dataset.HEAVY, dataset.PASSWORD)
             # One connection: the time of one dashboard, free of how load spreads.
             result = load.run(
@@ -278,18 +309,29 @@ def report(figures: dict) -> None:
         )
     )
     labels = {
-        "dashboard": "dashboard, heavy user (kept page)",
-        "journal": "Journal list page (kept page)",
-        "quick-add": "htmx quick-add",
-        "search": "htmx search (nothing kept)",
+        "dashboard": "dashboard, heavy user, rendered afresh",
+        "journal": "Journal page, heavy user, rendered afresh",
+        "quick-add": "htmx quick-add dated today (Today lists)",
+        "add then view": "add an entry, then the dashboard (pairs/s)",
+        "search": "htmx search, rendered afresh",
+        "quick-add, no writer queue": "quick-add without the writer queue",
+        "add then view, no writer queue": "add, then view, without the writer queue",
+        "dashboard, kept": "dashboard, heavy user (CACHED: kept page)",
+        "journal, kept": "Journal page, heavy user (CACHED: kept page)",
+        "add then view, kept pages": "add, then view, with the render cache on",
     }
-    labels["dashboard, uncached"] = "dashboard, first view after a change"
-    labels["journal, uncached"] = "Journal page, first view after a change"
     for key, label in labels.items():
         result = figures[key]
         ratio = result["rps"] / bare
         target = TARGETS.get(key)
-        verdict = "" if not target else ("ok" if ratio >= target[1] else "MISSED")
+        if target is None:
+            goal = verdict = ""
+        elif target[0] == "p99":
+            goal = f"p99 < {target[1]:.0f}"
+            verdict = "met" if result["p99_ms"] < target[1] else "MISSED"
+        else:
+            goal = f"≥ {target[1]:.2f}"
+            verdict = "met" if ratio >= target[1] else "MISSED"
         errors = result["errors"] + result["status_errors"]
         note = f" ({errors} errors)" if errors else ""
         if result.get("balanced") is False:
@@ -301,7 +343,7 @@ def report(figures: dict) -> None:
                 f"{ratio:.2f}",
                 _ms(result),
                 _ms(result, "p99_ms"),
-                f"≥ {target[1]:.2f}" if target else "",
+                goal,
                 verdict + note,
             )
         )
@@ -314,7 +356,7 @@ def report(figures: dict) -> None:
             "",
             "",
             "≤ 1.30",
-            "ok" if scaling["ratio"] <= 1.3 else "MISSED",
+            "met" if scaling["ratio"] <= 1.3 else "MISSED",
         )
     )
     download = figures["markdown download"]["seconds"]
@@ -327,7 +369,7 @@ def report(figures: dict) -> None:
             f"{download * 1000:.0f}",
             "",
             "< ½ jrnl",
-            "" if jrnl is None else ("ok" if download < jrnl / 2 else "MISSED"),
+            "" if jrnl is None else ("met" if download < jrnl / 2 else "MISSED"),
         )
     )
     if jrnl is not None:
@@ -352,7 +394,7 @@ def report(figures: dict) -> None:
                 f"{seconds * 1000:.0f}",
                 "",
                 "< 2000",
-                "ok" if seconds < 2 else "MISSED",
+                "met" if seconds < 2 else "MISSED",
             )
         )
     rows.append(
@@ -377,7 +419,7 @@ def report(figures: dict) -> None:
                     f"{value:.0f}",
                     "",
                     "< 80",
-                    "ok" if value < 80 else "MISSED",
+                    "met" if value < 80 else "MISSED",
                 )
             )
     rows.append(
@@ -388,7 +430,7 @@ def report(figures: dict) -> None:
             f"{memory['total']:.0f}",
             "",
             "< 200",
-            "ok" if memory["total"] < 200 else "MISSED",
+            "met" if memory["total"] < 200 else "MISSED",
         )
     )
     widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]))]
