@@ -43,7 +43,11 @@ request = function()
   counter = counter + 1
   local user = USERS[counter % #USERS + 1]
   local body = user.body .. "&csrf_token=" .. user.csrf .. "&idempotency_key=" .. prefix .. counter
-  local headers = {Cookie = user.cookie, ["X-CSRFToken"] = user.csrf}
+  -- wrk.format sends the headers given instead of wrk.headers: both, then.
+  local headers = {}
+  for name, value in pairs(wrk.headers) do headers[name] = value end
+  headers["Cookie"] = user.cookie
+  headers["X-CSRFToken"] = user.csrf
   return wrk.format("POST", PATH, headers, body)
 end
 """

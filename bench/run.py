@@ -144,6 +144,7 @@ def main() -> int:
     args = parser.parse_args()
     load.wrk_path()
     started = time.perf_counter()
+    loads = [os.getloadavg()[0]]
     work = Path(tempfile.mkdtemp(prefix="roadbook-bench-"))
     figures: dict[str, dict] = {}
 
@@ -155,6 +156,7 @@ def main() -> int:
     print("The bare app …", flush=True)
     bare_runs = [bare_app(work, main_db, args.seconds)]
 
+    loads.append(os.getloadavg()[0])
     print("The journal, every page rendered afresh …", flush=True)
     with Server(work, database=copy(main_db, "fresh"), env=NO_CACHE | LOAD_ENV) as server:
         heavy = Browser(server.url, dataset.HEAVY, dataset.PASSWORD)
@@ -184,6 +186,7 @@ def main() -> int:
             "entries": dataset.entry_count_of(main_db, dataset.HEAVY),
         }
 
+    loads.append(os.getloadavg()[0])
     print("Writes without the writer queue …", flush=True)
     env = NO_CACHE | LOAD_ENV | {"JOURNAL_SQLITE_WRITER_QUEUE": "false"}
     with Server(work, database=copy(main_db, "unqueued"), env=env) as server:
@@ -193,6 +196,7 @@ def main() -> int:
         looped = measure_loop(server, writers, args.seconds).as_dict()
         figures["add then view, no writer queue"] = looped
 
+    loads.append(os.getloadavg()[0])
     print("Pages kept per worker (the render cache) …", flush=True)
     with Server(work, database=copy(main_db, "kept"), env=LOAD_ENV) as server:
         heavy = Browser(server.url, dataset.HEAVY, dataset.PASSWORD)
@@ -267,6 +271,9 @@ def main() -> int:
     bare_runs.append(bare_app(work, main_db, args.seconds))
     best = max(bare_runs, key=lambda run: run["rps"])
     figures["bare app"] = best | {"runs": [run["rps"] for run in bare_runs]}
+    loads.append(os.getloadavg()[0])
+    # Other work on the machine slows the journal and the bare app alike, not evenly: say it.
+    figures["load average"] = {"samples": loads, "max": max(loads), "min": min(loads)}
     figures["machine"] = machine()
     figures["benchmark seconds"] = time.perf_counter() - started
     report(figures)
@@ -334,6 +341,8 @@ def report(figures: dict) -> None:
             verdict = "met" if ratio >= target[1] else "MISSED"
         errors = result["errors"] + result["status_errors"]
         note = f" ({errors} errors)" if errors else ""
+        if errors and verdict:
+            verdict = "MISSED"  # a row with failed requests measures nothing it claims
         if result.get("balanced") is False:
             note += " (every run left a worker idle)"
         rows.append(
@@ -442,7 +451,9 @@ def report(figures: dict) -> None:
     info = figures["machine"]
     print(
         f"\n{info['cpu']}, {info['cores']} cores; Python {info['python']}, "
-        f"SQLite {info['sqlite']}; {figures['benchmark seconds']:.0f} s in all"
+        f"SQLite {info['sqlite']}; {figures['benchmark seconds']:.0f} s in all; "
+        f"load average (1 min) {figures['load average']['min']:.1f} to "
+        f"{figures['load average']['max']:.1f} during the run"
     )
 
 
