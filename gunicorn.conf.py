@@ -3,9 +3,10 @@
 Sized for a small server (1 vCPU, 512 MB): two worker processes with a few threads each.
 Every setting can be changed from the environment (see docs/configuration.md).
 
-The app is not loaded in the master process: each worker imports ``wsgi`` after the fork
-and brings the database up to date under a file lock, so no database connection is ever
-opened before a fork and shared between processes.
+The app is not loaded in the master process: each worker imports ``wsgi`` after the fork,
+so no database connection is ever opened before a fork and shared between processes. The
+schema is upgraded before gunicorn starts (``flask --app journal db upgrade``); a worker
+only checks it, and refuses a database that is behind.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -28,7 +29,9 @@ done = function(summary, latency, requests)
 end
 """
 
-# A new idempotency key for every request, unique across wrk's threads.
+# A quick-add as a learner's Today page sends it, dated today: the requests take turns with
+# the learners (their cookies and CSRF tokens), each one's lists growing as a busy day's
+# would; a new idempotency key for every request, unique across wrk's threads.
 QUICK_ADD = """
 local counter = 0
 local prefix = ""
@@ -38,9 +41,14 @@ init = function(args)
 end
 request = function()
   counter = counter + 1
-  local day = DATES[counter % #DATES + 1]
-  local body = BODY .. "&idempotency_key=" .. prefix .. counter .. "&date=" .. day
-  return wrk.format("POST", PATH, nil, body)
+  local user = USERS[counter % #USERS + 1]
+  local body = user.body .. "&csrf_token=" .. user.csrf .. "&idempotency_key=" .. prefix .. counter
+  -- wrk.format sends the headers given instead of wrk.headers: both, then.
+  local headers = {}
+  for name, value in pairs(wrk.headers) do headers[name] = value end
+  headers["Cookie"] = user.cookie
+  headers["X-CSRFToken"] = user.csrf
+  return wrk.format("POST", PATH, headers, body)
 end
 """
 
@@ -81,25 +89,31 @@ def run(
     *,
     seconds: int,
     warmup: int = 2,
-    pids: list[int] | None = None,
+    pids: Callable[[], list[int]] | None = None,
     **options,
 ) -> Result:
     """Warm up for ``warmup`` seconds (not counted), then measure; keep the better of two runs.
 
     Keep-alive connections stay with the worker that accepted them, and a run's 16 can all
     land on one of the two workers while the other sits idle (seen here: one run at half the
-    next one's rate). Given the workers' ``pids``, a run in which one worker used less than
-    half the CPU time of the busiest is run again, up to four runs in all, so that the
-    figure measures the server, not the luck of that spread; the bare app is measured the
-    same way.
+    next one's rate). Given ``pids`` (what answers the workers' process ids), a run in which
+    one worker used less than half the CPU time of the busiest is run again, up to four runs
+    in all, so that the figure measures the server, not the luck of that spread; the bare
+    app is measured the same way. Workers are recycled as in production (``max_requests``):
+    a run during which one was replaced is not judged.
     """
     if warmup:
         _wrk(name, url, seconds=warmup, **options)
     runs: list[Result] = []
     while len(runs) < 4 and sum(run.balanced is not False for run in runs) < 2:
-        before = cpu_ticks(pids)
+        workers = pids() if pids else []
+        before = cpu_ticks(workers)
         result = _wrk(name, url, seconds=seconds, **options)
-        result.balanced = _balanced(before, cpu_ticks(pids)) if pids else None
+        try:
+            after = cpu_ticks(workers)
+        except FileNotFoundError:  # a worker was recycled during the run
+            after = None
+        result.balanced = _balanced(before, after) if workers and after else None
         runs.append(result)
     fair = [run for run in runs if run.balanced is not False]
     return max(fair or runs, key=lambda result: result.rps)
@@ -176,8 +190,10 @@ def search_script(path: str, words: list[str]) -> str:
     return f"PATH = {json.dumps(path)}\nWORDS = {{{listed}}}\n" + SEARCH
 
 
-def quick_add_script(path: str, body: str, dates: list[str]) -> str:
-    listed = ", ".join(json.dumps(day) for day in dates)
-    return (
-        f"PATH = {json.dumps(path)}\nBODY = {json.dumps(body)}\nDATES = {{{listed}}}\n" + QUICK_ADD
+def quick_add_script(path: str, users: list[tuple[str, str, str]]) -> str:
+    """``users``: each learner's Cookie header, CSRF token and form (without either)."""
+    listed = ", ".join(
+        f"{{cookie = {json.dumps(cookie)}, csrf = {json.dumps(csrf)}, body = {json.dumps(body)}}}"
+        for cookie, csrf, body in users
     )
+    return f"PATH = {json.dumps(path)}\nUSERS = {{{listed}}}\n" + QUICK_ADD

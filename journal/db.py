@@ -62,7 +62,7 @@ def init_db(app: Flask) -> None:
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
         path = sqlite_file(engine.url)
-        if path is not None:
+        if path is not None and app.config["SQLITE_WRITER_QUEUE"]:
             app.extensions["writer_queue"] = WriterQueue(
                 path.with_name(path.name + ".lock"),
                 timeout=app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000,

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from flask import Flask, g, has_request_context
 from flask_login import current_user
+from markupsafe import Markup
 
 from .clock import user_today, user_zone
 from .htmx import add_vary
@@ -78,6 +79,17 @@ def local_time(moment: datetime | None) -> str:
     return f"{day_label(local.date())}, {local:%H:%M} ({local.tzname()})"
 
 
+SWATCH = Markup(
+    '<svg class="swatch" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true">'
+    '<circle cx="6" cy="6" r="6" fill="{}"/></svg>'
+)
+
+
+def swatch(color: str) -> Markup:
+    """A stage's colour as a small dot before its name (a filter: lists draw one per row)."""
+    return SWATCH.format(color)
+
+
 def register_templating(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -87,6 +99,7 @@ def register_templating(app: Flask) -> None:
         hours=duration_text,
         day=day_label,
         local_time=local_time,
+        swatch=swatch,
     )
     app.jinja_env.globals.update(user_today=user_today)
     app.after_request(add_security_headers)

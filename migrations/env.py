@@ -4,6 +4,8 @@ from logging.config import fileConfig
 from alembic import context
 from flask import current_app
 
+from journal.schema import before_upgrade
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -88,6 +90,9 @@ def run_migrations_online():
 
     connectable = get_engine()
 
+    with connectable.connect() as connection:
+        # A database made by a newer version is refused; a SQLite one is copied aside first.
+        before_upgrade(current_app, connection, context.script, context.get_revision_argument())
     with connectable.connect() as connection:
         sqlite = connection.dialect.name == "sqlite"
         if sqlite:

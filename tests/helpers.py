@@ -8,6 +8,13 @@ import sqlite3
 import threading
 from datetime import UTC, datetime
 
+from sqlalchemy.orm import selectinload
+
+from journal.entries.models import Entry
+
+# An entry with what a test reads of it once its session has ended.
+ENTRY_GRAPH = (selectinload(Entry.stage), selectinload(Entry.topics), selectinload(Entry.tags))
+
 # What htmx sends for a targeted swap (a fragment), and for a boosted or full request.
 HX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 HX_FULL = {"HX-Request": "true", "HX-Request-Type": "full"}

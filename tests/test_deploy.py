@@ -127,6 +127,21 @@ def test_the_systemd_unit_runs_gunicorn_as_an_unprivileged_user():
         assert path in deploy_doc
 
 
+def test_the_schema_is_upgraded_once_before_the_workers_start():
+    """Workers refuse a database that is behind (wsgi.py): every way of starting the server
+    runs the upgrade first, once."""
+    unit = (DEPLOY / "roadbook.service").read_text()
+    upgrade = "/srv/roadbook/app/.venv/bin/flask --app journal db upgrade"
+    assert re.findall(r"^ExecStartPre=(.+)$", unit, re.M) == [upgrade]
+    assert unit.index("ExecStartPre=") < unit.index("ExecStart=")
+    entrypoint = (DEPLOY / "docker-entrypoint.sh").read_text()
+    assert entrypoint.index("flask --app journal db upgrade") < entrypoint.index('exec "$@"')
+    makefile = (ROOT / "Makefile").read_text()
+    for target in ("run", "serve"):
+        assert re.search(rf"^{target}: setup db$", makefile, re.M), target
+    assert re.search(r"^db: setup\n\t\$\(FLASK\) db upgrade$", makefile, re.M)
+
+
 # The Dockerfile, step by step, in a fresh virtual environment.
 
 
@@ -200,9 +215,10 @@ def test_the_dockerfile_steps_work_in_a_fresh_virtual_environment(tmp_path, empt
     env.pop("VIRTUAL_ENV", None)
     env["PATH"] = f"{venv / 'bin'}{os.pathsep}{env['PATH']}"
     port = free_port()
-    command = None
+    command = entrypoint = None
     healthcheck = None
     workdir = app_dir
+    root = tmp_path / "root"  # where files copied outside /app land
     for name, arguments in dockerfile_stages(DEPLOY / "Dockerfile")[-1]:
         if name == "WORKDIR":
             assert arguments == "/app"
@@ -218,6 +234,9 @@ def test_the_dockerfile_steps_work_in_a_fresh_virtual_environment(tmp_path, empt
             shutil.copy(ROOT / "static" / "vendor" / "htmx.min.js", workdir / target)
         elif name == "COPY":
             *sources, target = arguments.split()
+            if target.startswith("/"):  # outside the app's folder: a file of the image's own
+                target = str(root / target.lstrip("/"))
+                Path(target).parent.mkdir(parents=True, exist_ok=True)
             for source in sources:
                 origin, destination = ROOT / source, workdir / target
                 if origin.is_dir():
@@ -237,6 +256,9 @@ def test_the_dockerfile_steps_work_in_a_fresh_virtual_environment(tmp_path, empt
                     raise AssertionError(f"a Dockerfile step this test does not know: {step}")
         elif name == "HEALTHCHECK":
             healthcheck = shlex.split(arguments.split(" CMD ", 1)[1])
+        elif name == "ENTRYPOINT":
+            [entrypoint] = json.loads(arguments)
+            entrypoint = shutil.which(entrypoint, path=str(root / "usr/local/bin"))
         elif name == "CMD":
             command = json.loads(arguments)
         else:
@@ -253,13 +275,13 @@ def test_the_dockerfile_steps_work_in_a_fresh_virtual_environment(tmp_path, empt
             [str(venv / "bin" / args[0]), *args[1:]], cwd=app_dir, env=env, check=True, **kwargs
         )
 
-    # What docs/deploy.md does after installing, then what the container runs.
-    run("flask", "--app", "journal", "db", "upgrade")
-    run("flask", "--app", "journal", "create-user", "alice", input=PASSWORD + "\n", text=True)
+    # What the container runs: its entry point (the schema upgraded once, on a new data
+    # folder), then its command; then what docs/deploy.md does once it is up.
+    assert entrypoint is not None and command[0] == "gunicorn"
     log = tmp_path / "gunicorn.log"
     with log.open("w") as output:
         server = subprocess.Popen(
-            [str(venv / "bin" / command[0]), *command[1:]],
+            [entrypoint, *command],
             cwd=app_dir,
             env=env,
             stdout=output,
@@ -272,6 +294,7 @@ def test_the_dockerfile_steps_work_in_a_fresh_virtual_environment(tmp_path, empt
         check = [part.replace("127.0.0.1:8000", f"127.0.0.1:{port}") for part in healthcheck]
         assert check[0] == "python"
         subprocess.run([str(venv / "bin" / "python"), *check[1:]], check=True, timeout=30)
+        run("flask", "--app", "journal", "create-user", "alice", input=PASSWORD + "\n", text=True)
         browser = Browser(base)
         login = {"username": "alice", "password": PASSWORD, "csrf_token": browser.token("/login")}
         assert browser.post("/login", login).status == 303
@@ -304,9 +327,10 @@ def test_the_nightly_backup_unit_runs_a_real_backup_command(app, runner, tmp_pat
     assert "OnCalendar=" in timer and "Persistent=true" in timer
 
 
-def test_the_command_wrapper_is_valid_shell():
-    subprocess.run(["sh", "-n", str(DEPLOY / "roadbook-flask")], check=True)
-    assert os.access(DEPLOY / "roadbook-flask", os.X_OK)
+def test_the_command_wrapper_and_the_entry_point_are_valid_shell():
+    for script in ("roadbook-flask", "docker-entrypoint.sh"):
+        subprocess.run(["sh", "-n", str(DEPLOY / script)], check=True)
+        assert os.access(DEPLOY / script, os.X_OK)
 
 
 def test_a_preloaded_app_forgets_the_masters_connections_after_the_fork(app, monkeypatch):

@@ -17,7 +17,7 @@ from journal.extensions import db
 from journal.roadmap.services import stages_of
 from journal.templating import day_label
 
-from .helpers import HX, field_error, is_full_page, text
+from .helpers import ENTRY_GRAPH, HX, field_error, is_full_page, text
 
 
 def first_stage(app, username="alice", index=0):
@@ -34,7 +34,7 @@ def entries(app, username="alice", include_deleted=False):
     with app.app_context():
         user = get_user_by_name(username)
         query = select(Entry).where(Entry.user_id == user.id).order_by(Entry.id)
-        query = query.options(*services.ENTRY_LOAD)
+        query = query.options(*ENTRY_GRAPH)
         if not include_deleted:
             query = query.where(Entry.deleted_at.is_(None))
         return list(db.session.scalars(query))

@@ -11,6 +11,8 @@ from journal.extensions import db
 from journal.insights import charts, panels, services
 from journal.insights.ranges import parse_range, preset_bounds
 from journal.insights.streaks import find_streaks
+from journal.roadmap.queries import stage_refs
+from journal.roadmap.services import stages_of
 
 from .insights_fixtures import (
     ALICE_ROWS,
@@ -363,7 +365,7 @@ def test_roadmap_pace_and_projected_finish(app, auth):
             ],
         )
         carol = user("carol")
-        first = next(iter(services.stages_by_id(carol).values())).topics
+        first = stages_of(carol)[0].topics
         first[0].state = first[1].state = "done"
         first[2].state = "skipped"
         first[3].state = "learning"
@@ -421,7 +423,7 @@ def test_another_users_entries_are_never_counted(journal):
     assert len(services.days_with_at_least(alice, 15, TODAY)) == 7
     assert sum(m.total for m in services.stage_minutes_with_recent(alice, TODAY).values()) == 465
     assert charts.calendar(alice, TODAY).minutes == 465
-    assert set(services.stages_by_id(alice)).isdisjoint(services.stages_by_id(bob))
+    assert set(stage_refs(alice)).isdisjoint(stage_refs(bob))
 
 
 def test_an_empty_journal(app, auth):

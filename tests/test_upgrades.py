@@ -350,3 +350,81 @@ def test_the_upgrade_renders_every_note_again_with_commonmark(tmp_path, empty_da
     assert all(html[number] == f"<p>note {number}</p>" for number in range(2, 451))
     assert rows[0].notes == "Today:\n- generators\n- decorators"
     assert tuple(review) == ("a *good* week", "<p>a <em>good</em> week</p>")
+
+
+# The schema is upgraded once, before the server starts; workers only check it.
+
+
+@pytest.mark.sqlite_only("snapshots are SQLite files")
+def test_flask_db_upgrade_copies_the_database_aside_before_it_migrates(tmp_path):
+    """The deploy step (make serve, the systemd unit's ExecStartPre, the container's entry
+    point) is Flask-Migrate's own command: it takes the snapshot too."""
+    url = f"sqlite:///{tmp_path / 'journal.sqlite3'}"
+    app = migrated_app(tmp_path, url)
+    inserted = build_at(app, "0007")
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert current_revision(app) == all_revisions()[-1]
+    [snapshot] = snapshots(app)
+    assert snapshot.name.startswith("journal.pre-upgrade-0007-")
+    assert file_revision(snapshot) == "0007"
+    with app.app_context():
+        assert_kept(db.engine, inserted, rendered_again=False)
+        db.engine.dispose()
+    # Nothing to do the second time: no second copy.
+    assert app.test_cli_runner().invoke(args=["db", "upgrade"]).exit_code == 0
+    assert len(snapshots(app)) == 1
+
+
+def test_flask_db_upgrade_refuses_a_database_from_a_newer_version(tmp_path, empty_database):
+    app = migrated_app(tmp_path, empty_database)
+    upgrade_database(app)
+    with app.app_context(), db.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = 'ffff_future'")
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+    assert result.exit_code != 0
+    assert current_revision(app) == "ffff_future"
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        assert snapshots(app) == []
+    with app.app_context():
+        db.engine.dispose()
+
+
+def served_app_error(tmp_path, url: str) -> str:
+    """What importing wsgi.py (as each gunicorn worker does) says about the database at
+    ``url``: "" when it starts."""
+    import subprocess
+    import sys
+
+    env = {
+        "JOURNAL_DATABASE_URL": url,
+        "JOURNAL_INSTANCE_PATH": str(tmp_path / "instance"),
+        "JOURNAL_SECRET_KEY": "test",
+        "PATH": "/usr/bin:/bin",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", "import wsgi"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    return "" if done.returncode == 0 else done.stderr.strip().splitlines()[-1]
+
+
+def test_a_worker_refuses_a_database_that_is_behind_and_serves_a_current_one(
+    tmp_path, empty_database
+):
+    app = migrated_app(tmp_path, empty_database)
+    assert served_app_error(tmp_path, empty_database) == (
+        "journal.schema.SchemaError: The database has no schema yet. Upgrade it first, once: "
+        "`flask --app journal db upgrade` (make serve, the systemd unit and the container "
+        "do so before they start the server)."
+    )
+    build_at(app, "0007")
+    error = served_app_error(tmp_path, empty_database)
+    assert "The database is at schema revision 0007; this version of Roadbook needs" in error
+    assert "`flask --app journal db upgrade`" in error
+    assert current_revision(app) == "0007"  # a worker never migrates
+    upgrade_database(app)
+    assert served_app_error(tmp_path, empty_database) == ""
+    with app.app_context(), db.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = 'ffff_future'")
+        db.engine.dispose()
+    assert "written by a newer version" in served_app_error(tmp_path, empty_database)

@@ -147,3 +147,14 @@ def test_a_lock_file_this_user_may_only_read_is_still_used(tmp_path, monkeypatch
 def test_an_in_memory_database_has_no_queue(tmp_path):
     app = create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI="sqlite:///:memory:"))
     assert "writer_queue" not in app.extensions
+
+
+def test_the_queue_can_be_turned_off_and_writes_go_on(tmp_path):
+    app = create_app(make_config(tmp_path, SQLITE_WRITER_QUEUE=False))
+    assert "writer_queue" not in app.extensions
+    with app.app_context():
+        db.create_all()
+        with write_transaction() as session:
+            session.add(User(username="unqueued", password_hash="x"))
+        assert db.session.scalar(select(User.username).where(User.username == "unqueued"))
+    assert not list(tmp_path.rglob("*.lock"))

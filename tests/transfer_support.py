@@ -17,7 +17,7 @@ from journal.extensions import db
 from journal.roadmap.services import stages_of
 from journal.transfer import services
 
-from .helpers import HX, text
+from .helpers import ENTRY_GRAPH, HX, text
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -73,7 +73,7 @@ def entry_rows(app, username="alice"):
         query = (
             select(Entry)
             .where(Entry.user_id == user(username).id, Entry.deleted_at.is_(None))
-            .options(*entry_services.ENTRY_LOAD)
+            .options(*ENTRY_GRAPH)
             .order_by(Entry.study_date, Entry.created_at, Entry.id)
         )
         return [

@@ -44,7 +44,9 @@ def list_entries(query: schemas.EntryQuery):
         filters.errors["cursor"] = "Cursor: pass the next_cursor of a page as it came."
     if filters.errors:
         raise Problem.invalid(filters.errors)
-    page = queries.journal_page(user, filters, cursor=query.cursor, limit=query.limit)
+    page = queries.journal_page(
+        user, filters, cursor=query.cursor, limit=query.limit, with_tags=True
+    )
     return schemas.EntryPage(
         entries=[present.entry(entry) for entry in page.entries],
         next_cursor=page.next_cursor,
@@ -86,7 +88,7 @@ def create_entry(json: schemas.EntryCreate, headers: schemas.CreateHeaders):
     data = _parse(user, form)
     key = headers.idempotency_key
     if key:
-        earlier = services.entry_with_key(user, key)
+        earlier = queries.entry_with_key(user, key)
         if earlier is not None and _differs(earlier, data):
             raise Problem.invalid(
                 {"Idempotency-Key": "Idempotency-Key was already used for a different entry."}
@@ -95,7 +97,7 @@ def create_entry(json: schemas.EntryCreate, headers: schemas.CreateHeaders):
     answer = {"Location": url_for("api.entry", entry_id=entry.id)}
     if not created:
         answer["Idempotent-Replayed"] = "true"
-    return present.entry(_entry_or_404(entry.id)), 201 if created else 200, answer
+    return present.entry(_shown(entry.id)), 201 if created else 200, answer
 
 
 class EntryResource(MethodView):
@@ -104,7 +106,7 @@ class EntryResource(MethodView):
     @endpoint("getEntry", resp=ONE_ENTRY, tags=TAGS)
     def get(self, entry_id: int):
         """One entry."""
-        return present.entry(_entry_or_404(entry_id))
+        return present.entry(_shown(entry_id))
 
     @endpoint("updateEntry", resp=ONE_ENTRY, tags=TAGS)
     def patch(self, entry_id: int, json: schemas.EntryUpdate):
@@ -128,14 +130,14 @@ class EntryResource(MethodView):
             form[name] = str(value) if name == "duration" else value
         form["link"] = form["link"] or ""
         services.update_entry(entry, _parse(user, form, entry=entry))
-        return present.entry(_entry_or_404(entry_id))
+        return present.entry(_shown(entry_id))
 
     @endpoint("deleteEntry", resp=ONE_ENTRY, tags=TAGS)
     def delete(self, entry_id: int):
         """Delete an entry; restore it within the undo window (restorable_until)."""
-        entry = _entry_or_404(entry_id)
-        services.delete_entry(entry)
-        return present.entry(entry, undo_seconds=services.undo_seconds())
+        services.delete_entry(_entry_or_404(entry_id))
+        shown = _shown(entry_id, include_deleted=True)
+        return present.entry(shown, undo_seconds=services.undo_seconds())
 
 
 bp.add_url_rule("/entries/<int:entry_id>", view_func=EntryResource.as_view("entry"))
@@ -155,14 +157,25 @@ def restore_entry(entry_id: int):
         services.restore_entry(entry)
     except ValidationError as error:
         raise Problem(409, error.errors["entry"]) from None
-    return present.entry(_entry_or_404(entry_id))
+    return present.entry(_shown(entry_id))
 
 
 def _entry_or_404(entry_id: int, *, include_deleted: bool = False) -> Entry:
-    entry = services.get_entry(caller().user, entry_id, include_deleted=include_deleted)
+    """The caller's entry, to change."""
+    entry = queries.get_entry(caller().user, entry_id, include_deleted=include_deleted)
     if entry is None:
         abort(404)
     return entry
+
+
+def _shown(entry_id: int, *, include_deleted: bool = False) -> queries.EntryRow:
+    """The caller's entry as the API shows it."""
+    row = queries.entry_row(
+        caller().user, entry_id, include_deleted=include_deleted, with_tags=True
+    )
+    if row is None:
+        abort(404)
+    return row
 
 
 def _parse(user, form: dict, *, entry: Entry | None = None) -> services.EntryInput:

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 from ..daily.services import StoppedTimer
 from ..editor.suggestions import Suggestion
 from ..entries.duration import duration_input, format_duration
-from ..entries.models import Entry
-from ..entries.queries import WeekSummary
+from ..entries.queries import EntryRow, WeekSummary
 from ..insights.panels import PacePanel, RangePanel, StageRow, StreakPanel, WeekGoal
 from ..roadmap.models import Stage
+from ..roadmap.queries import StageRef
 from . import schemas
 
 
@@ -19,11 +19,11 @@ def utc(moment: datetime | None) -> datetime | None:
     return moment.replace(tzinfo=UTC) if moment else None
 
 
-def stage_ref(stage: Stage) -> schemas.StageRef:
+def stage_ref(stage: Stage | StageRef) -> schemas.StageRef:
     return schemas.StageRef(id=stage.id, name=stage.name, color=stage.color)
 
 
-def entry(item: Entry, *, undo_seconds: int | None = None) -> schemas.EntryOut:
+def entry(item: EntryRow, *, undo_seconds: int | None = None) -> schemas.EntryOut:
     restorable = None
     if item.deleted_at is not None and undo_seconds is not None:
         restorable = utc(item.deleted_at + timedelta(seconds=undo_seconds))

@@ -107,7 +107,9 @@ def today():
     running = running_timer(user)
     return schemas.TodayOut(
         date=day,
-        entries=[present.entry(entry) for entry in queries.today_entries(user, day)],
+        entries=[
+            present.entry(entry) for entry in queries.today_entries(user, day, with_tags=True)
+        ],
         week=present.week(panels.week_goal(user, day), queries.week_summary(user, day)),
         timer=present.timer(running, elapsed_seconds(running) // 60 if running else 0),
         editor_suggestions=[

@@ -13,7 +13,7 @@ from ..db import utcnow, write_transaction
 from ..entries.duration import format_duration
 from ..entries.models import Entry
 from ..entries.notes import NOTES_MAX_BYTES, render_notes
-from ..entries.queries import entries_between
+from ..entries.queries import entries_between, live
 from ..extensions import db
 from ..roadmap.models import Stage
 from ..validation import ValidationError, clean_text
@@ -69,11 +69,7 @@ def gather_week(user, first: date, last: date) -> WeekReview:
     rows = db.session.execute(
         select(Stage, func.coalesce(func.sum(Entry.minutes), 0))
         .join(Entry, Entry.stage_id == Stage.id)
-        .where(
-            Entry.user_id == user.id,
-            Entry.deleted_at.is_(None),
-            Entry.study_date.between(first, last),
-        )
+        .where(*live(user.id), Entry.study_date.between(first, last))
         .group_by(Stage.id)
         .order_by(Stage.position, Stage.id)
     ).all()

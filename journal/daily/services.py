@@ -12,8 +12,7 @@ from sqlalchemy import delete, select
 from ..clock import user_zone
 from ..db import utcnow, write_transaction
 from ..entries.duration import MAX_MINUTES, format_duration
-from ..entries.models import Entry
-from ..entries.services import ENTRY_LOAD, live_entries
+from ..entries.queries import EntryRow, entries_on
 from ..extensions import db
 from ..roadmap.models import Stage
 from ..validation import ValidationError, clean_text
@@ -139,15 +138,12 @@ def save_entry_template(user, *, enabled: bool, text: str) -> None:
         template.text = text + "\n" if text else ""
 
 
-def on_this_day(user, today: date, *, months: int = 11, years: int = 10) -> list[Entry]:
+def on_this_day(user, today: date, *, months: int = 11, years: int = 10) -> list[EntryRow]:
     """Entries from this day of the month in the last months, and this date in past years."""
     days = {_months_back(today, n) for n in range(1, months + 1)}
     days |= {_years_back(today, n) for n in range(1, years + 1)}
     days.discard(None)
-    if not days:
-        return []
-    query = live_entries(user).where(Entry.study_date.in_(days)).options(*ENTRY_LOAD)
-    return list(db.session.scalars(query.order_by(Entry.study_date.desc(), Entry.id.desc())))
+    return entries_on(user, days)
 
 
 def _months_back(day: date, months: int) -> date | None:

@@ -11,7 +11,6 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from ..auth import rate_limit
 from ..clock import user_today
@@ -22,6 +21,7 @@ from ..validation import ValidationError, clean_text, parse_id
 from .duration import DurationError, parse_duration
 from .models import Entry, EntryTag
 from .notes import NOTES_MAX_BYTES, drop_empty_sections, extract_tags, render_notes
+from .queries import entry_with_key
 
 EARLIEST_DATE = date(1970, 1, 1)
 LINK_MAX = 2048
@@ -168,13 +168,6 @@ def create_entry(user, data: EntryInput, idempotency_key: str | None = None) -> 
         return existing, False
 
 
-def entry_with_key(user, key: str) -> Entry | None:
-    """The entry a create with this idempotency key saved, deleted or not."""
-    return db.session.scalar(
-        select(Entry).where(Entry.user_id == user.id, Entry.idempotency_key == key)
-    )
-
-
 def _create(user, data: EntryInput, key: str | None, notes_html: str) -> tuple[Entry, bool]:
     with write_transaction() as session:
         if key:
@@ -260,23 +253,3 @@ def restore_entry(entry: Entry) -> None:
 
 def undo_seconds() -> int:
     return int(current_app.config["UNDO_SECONDS"])
-
-
-def get_entry(user, entry_id: int, *, include_deleted: bool = False) -> Entry | None:
-    query = select(Entry).where(Entry.id == entry_id, Entry.user_id == user.id)
-    if not include_deleted:
-        query = query.where(Entry.deleted_at.is_(None))
-    return db.session.scalar(query.options(*ENTRY_LOAD))
-
-
-# Everything an entry row shows, loaded up front: no query per row.
-ENTRY_LOAD = (
-    selectinload(Entry.stage),
-    selectinload(Entry.topics),
-    selectinload(Entry.tags),
-)
-
-
-def live_entries(user):
-    """The base query for a user's entries that are not deleted."""
-    return select(Entry).where(Entry.user_id == user.id, Entry.deleted_at.is_(None))

@@ -244,17 +244,25 @@ def _keep_date(form, value: str | None) -> None:
 
 
 def _entry_or_404(entry_id: int, *, include_deleted: bool = False):
-    entry = services.get_entry(current_user, entry_id, include_deleted=include_deleted)
+    """The signed-in user's entry, to change."""
+    entry = queries.get_entry(current_user, entry_id, include_deleted=include_deleted)
     if entry is None:
         abort(404)
     return entry
 
 
+def _row_or_404(entry_id: int):
+    """The signed-in user's entry, to show."""
+    row = queries.entry_row(current_user, entry_id)
+    if row is None:
+        abort(404)
+    return row
+
+
 @bp.get("/entries/<int:entry_id>")
 def show(entry_id: int):
     """One entry on its own page, or its row for htmx."""
-    entry = _entry_or_404(entry_id)
-    return render("entries/entry.html", "entries/_entry.html", entry=entry)
+    return render("entries/entry.html", "entries/_entry.html", entry=_row_or_404(entry_id))
 
 
 @bp.get("/entries/<int:entry_id>/edit")
@@ -286,7 +294,7 @@ def update(entry_id: int):
 
 
 def _changed_row(entry_id: int, announcement: str, *days):
-    entry = _entry_or_404(entry_id)
+    entry = _row_or_404(entry_id)
     html = render_template(
         "entries/_entry_announced.html",
         entry=entry,

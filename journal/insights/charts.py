@@ -12,7 +12,7 @@ from markupsafe import Markup, escape
 
 from ..clock import week_bounds
 from ..editor.suggestions import coded_days
-from ..roadmap.models import Stage
+from ..roadmap.queries import StageRef, stage_refs
 from ..templating import MONTHS, day_label, duration_text
 from . import services
 
@@ -28,7 +28,7 @@ NICE_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200)
 
 @dataclass(frozen=True)
 class Segment:
-    stage: Stage
+    stage: StageRef
     minutes: int
     y: float  # top of the segment, in chart units (0 top, 100 bottom)
     height: float
@@ -58,7 +58,7 @@ class WeeksChart:
     axis_hours: list[int]  # gridline labels, top (the axis maximum) to bottom (0)
     goal: int
     goal_y: float
-    legend: list[Stage]
+    legend: list[StageRef]
 
     @property
     def labels(self) -> list[WeekLabel]:
@@ -81,7 +81,7 @@ def weeks_chart(user, today: date, span: int) -> WeeksChart:
     per_week: dict[date, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for row in rows:
         per_week[week_bounds(row.day, user.week_start)[0]][row.stage_id] += row.minutes
-    stages = services.stages_by_id(user)
+    stages = stage_refs(user)
     goal = user.weekly_goal_minutes
     # Room above the goal line, so it never sits on the chart's top edge.
     peak = max([sum(per_week[first].values()) for first in firsts] + [goal * 11 // 10 + 1])
@@ -132,7 +132,7 @@ class DayCell:
     day: date
     minutes: int
     level: int  # 0 nothing logged, 1 to 4 quarters of the busiest day
-    stages: list[tuple[Stage, int]]
+    stages: list[tuple[StageRef, int]]
     x: int
     y: int
     coded: bool = False  # nothing logged, but time in the user's editor
@@ -162,8 +162,8 @@ def calendar(user, today: date) -> Calendar:
     """The last 365 days, today included: a column per week, a row per weekday."""
     first = today - timedelta(days=CALENDAR_DAYS - 1)
     origin, _ = week_bounds(first, user.week_start)
-    stages = services.stages_by_id(user)
-    per_day: dict[date, list[tuple[Stage, int]]] = defaultdict(list)
+    stages = stage_refs(user)
+    per_day: dict[date, list[tuple[StageRef, int]]] = defaultdict(list)
     for row in services.minutes_by_day_and_stage(user, first, today):
         per_day[row.day].append((stages[row.stage_id], row.minutes))
     order = {stage_id: n for n, stage_id in enumerate(stages)}

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..clock import week_bounds
-from ..roadmap.models import Stage
+from ..roadmap.queries import StageRef, stage_refs
 from . import services
 from .ranges import DateRange
 from .streaks import Streaks, find_streaks
@@ -21,14 +21,14 @@ FOCUS_SPREAD = 3
 
 @dataclass(frozen=True)
 class StageRow:
-    stage: Stage
+    stage: StageRef
     minutes: int
     bar: float  # length of its bar, 0 to 100, against the largest row
     share: int  # percent of all the minutes shown
 
 
 def stage_rows(
-    stages: dict[int, Stage], minutes: dict[int, int], *, idle: bool = True
+    stages: dict[int, StageRef], minutes: dict[int, int], *, idle: bool = True
 ) -> list[StageRow]:
     """A row per stage in roadmap order; ``idle`` keeps active stages without minutes."""
     total = sum(minutes.values())
@@ -55,7 +55,7 @@ def range_panel(user, chosen: DateRange) -> RangePanel:
     """Hours per stage and the totals of the chosen range: two aggregates."""
     by_stage = services.minutes_by_stage(user, chosen.first, chosen.last)
     totals = services.totals(user, chosen.first, chosen.last)
-    return RangePanel(chosen, stage_rows(services.stages_by_id(user), by_stage), totals)
+    return RangePanel(chosen, stage_rows(stage_refs(user), by_stage), totals)
 
 
 @dataclass(frozen=True)
@@ -108,7 +108,7 @@ def week_goal(user, today: date) -> WeekGoal:
     """This week (the user's weeks) against the weekly goal, and its spread over stages."""
     first, last = week_bounds(today, user.week_start)
     by_stage = services.minutes_by_stage(user, first, last)
-    rows = stage_rows(services.stages_by_id(user), by_stage, idle=False)
+    rows = stage_rows(stage_refs(user), by_stage, idle=False)
     minutes = sum(by_stage.values())
     return WeekGoal(first, last, today, minutes, user.weekly_goal_minutes, rows)
 
@@ -136,7 +136,7 @@ def streak_panel(user, today: date) -> StreakPanel:
 
 @dataclass(frozen=True)
 class StagePace:
-    stage: Stage
+    stage: StageRef
     logged: int
     suggested: int | None  # None: an open-ended stage
     topics: services.TopicCounts
@@ -224,7 +224,7 @@ def pace_panel(user, today: date) -> PacePanel:
     since = today - timedelta(days=days - 1)
     rows: list[StagePace] = []
     missing = 0
-    for stage in services.stages_by_id(user).values():
+    for stage in stage_refs(user).values():
         if stage.archived:
             continue
         logged = minutes[stage.id].total if stage.id in minutes else 0

@@ -15,8 +15,9 @@ from functools import cache
 from sqlalchemy import bindparam, case, func, select
 
 from ..entries.models import Entry
+from ..entries.queries import live
 from ..extensions import db
-from ..roadmap.models import Stage, Topic
+from ..roadmap.models import Topic
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,7 @@ SINCE, MINIMUM = bindparam("since"), bindparam("minimum")
 
 def _live(first: bool = False, last: bool = False) -> list:
     """One user's live entries, dated from ``:first`` and up to ``:last`` when asked."""
-    conditions = [Entry.user_id == USER, Entry.deleted_at.is_(None)]
+    conditions = live(USER)
     if first:
         conditions.append(Entry.study_date >= FIRST)
     if last:
@@ -76,21 +77,6 @@ def _live(first: bool = False, last: bool = False) -> list:
 def _bounds(user, first: date | None, last: date | None) -> tuple[tuple[bool, bool], dict]:
     """Which bounds a statement needs, and the parameters to run it with."""
     return (first is not None, last is not None), {"user_id": user.id, "first": first, "last": last}
-
-
-@cache
-def _stages_statement():
-    return (
-        select(Stage)
-        .where(Stage.user_id == USER)
-        .order_by(Stage.archived_at.is_not(None), Stage.position, Stage.id)
-    )
-
-
-def stages_by_id(user) -> dict[int, Stage]:
-    """Every stage of the user, archived too (old entries keep theirs), in roadmap order."""
-    rows = db.session.scalars(_stages_statement(), {"user_id": user.id})
-    return {stage.id: stage for stage in rows}
 
 
 @cache
