@@ -68,7 +68,7 @@ def test_charts_use_their_cards_and_label_every_week(signed_in, live_server):
     assert calendar.bounding_box()["width"] >= figure.bounding_box()["width"] - 6
     cell = calendar.locator("rect.heat").first.bounding_box()
     assert abs(cell["width"] - cell["height"]) < 0.5 and cell["width"] > 11
-    expect(page.locator("#chart-calendar .heatmap-legend")).to_contain_text("Less")
+    expect(page.locator("#chart-calendar .heatmap-scale")).to_contain_text("Less")
 
     # The small cards are as tall as what they hold, not as their tallest neighbour.
     for card in ("#insights-streak", "#insights-totals"):
