@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, request, url_for
+from flask import Blueprint, abort, request, url_for
 from flask_login import current_user, login_required
 
-from ..htmx import is_htmx, render, see_other
+from ..htmx import redirect_or_fragment, render
 from ..validation import ValidationError
 from . import tokens
 
@@ -62,10 +62,9 @@ def revoke_all():
 
 
 def _done(message: str):
-    if not is_htmx():
-        flash(message, "success")
-        return see_other(url_for("api_tokens.index"))
-    return _section(message=message)
+    return redirect_or_fragment(
+        url_for("api_tokens.index"), lambda: _section(message=message), message=message
+    )
 
 
 @bp.app_context_processor

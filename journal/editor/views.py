@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from ..daily.services import template_for_new_entry
 from ..entries.forms import new_entry_form
 from ..entries.queries import stage_choices
-from ..htmx import is_htmx, is_partial, render, see_other
+from ..htmx import is_partial, redirect_or_fragment, render, see_other
 from ..validation import ValidationError, parse_id
 from . import keys, settings, suggestions
 from .heartbeats import heartbeat_count
@@ -79,10 +79,9 @@ def save_projects():
 
 
 def _done(message: str):
-    if not is_htmx():
-        flash(message, "success")
-        return see_other(url_for("editor.settings_page"))
-    return _section(message=message)
+    return redirect_or_fragment(
+        url_for("editor.settings_page"), lambda: _section(message=message), message=message
+    )
 
 
 # Suggestions on Today ------------------------------------------------------------------
@@ -134,10 +133,11 @@ def dismiss():
     if day is None or project_id is None or not (until.isascii() and until.isdigit()):
         abort(400)
     suggestions.dismiss(current_user, day, project_id, int(until[:15]))
-    if not is_htmx():
-        flash("Suggestion dismissed.", "success")
-        return see_other(url_for("entries.today"))
-    return render_template("editor/_suggestions.html")
+    return redirect_or_fragment(
+        url_for("entries.today"),
+        lambda: render_template("editor/_suggestions.html"),
+        message="Suggestion dismissed.",
+    )
 
 
 def _day_and_project(values) -> tuple[date | None, int | None]:
