@@ -11,12 +11,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, case, func, select
 
 from ..entries.models import Entry
 from ..extensions import db
 from ..roadmap.models import Stage, Topic
+
+if TYPE_CHECKING:
+    from ..auth.models import User
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,7 @@ def _live(first: bool = False, last: bool = False) -> list:
     return conditions
 
 
-def _bounds(user, first: date | None, last: date | None) -> tuple[tuple[bool, bool], dict]:
+def _bounds(user: User, first: date | None, last: date | None) -> tuple[tuple[bool, bool], dict]:
     """Which bounds a statement needs, and the parameters to run it with."""
     return (first is not None, last is not None), {"user_id": user.id, "first": first, "last": last}
 
@@ -87,7 +91,7 @@ def _stages_statement():
     )
 
 
-def stages_by_id(user) -> dict[int, Stage]:
+def stages_by_id(user: User) -> dict[int, Stage]:
     """Every stage of the user, archived too (old entries keep theirs), in roadmap order."""
     rows = db.session.scalars(_stages_statement(), {"user_id": user.id})
     return {stage.id: stage for stage in rows}
@@ -103,7 +107,7 @@ def _totals_statement(bounds: tuple[bool, bool]):
     ).where(*_live(*bounds))
 
 
-def totals(user, first: date | None = None, last: date | None = None) -> Totals:
+def totals(user: User, first: date | None = None, last: date | None = None) -> Totals:
     """Minutes, entries and days with an entry from ``first`` to ``last`` (None: no bound)."""
     bounds, parameters = _bounds(user, first, last)
     minutes, entries, days, first_day = db.session.execute(
@@ -121,7 +125,9 @@ def _by_stage_statement(bounds: tuple[bool, bool]):
     )
 
 
-def minutes_by_stage(user, first: date | None = None, last: date | None = None) -> dict[int, int]:
+def minutes_by_stage(
+    user: User, first: date | None = None, last: date | None = None
+) -> dict[int, int]:
     """Minutes per stage from ``first`` to ``last``; stages without an entry are left out."""
     bounds, parameters = _bounds(user, first, last)
     rows = db.session.execute(_by_stage_statement(bounds), parameters)
@@ -138,7 +144,7 @@ def _by_day_and_stage_statement():
     )
 
 
-def minutes_by_day_and_stage(user, first: date, last: date) -> list[DayStage]:
+def minutes_by_day_and_stage(user: User, first: date, last: date) -> list[DayStage]:
     """Minutes per day and stage from ``first`` to ``last``: at most days times stages rows."""
     _, parameters = _bounds(user, first, last)
     rows = db.session.execute(_by_day_and_stage_statement(), parameters)
@@ -156,7 +162,7 @@ def _days_statement():
     )
 
 
-def days_with_at_least(user, minimum: int, last: date) -> list[date]:
+def days_with_at_least(user: User, minimum: int, last: date) -> list[date]:
     """Every day up to ``last`` whose minutes reach ``minimum``, oldest first."""
     parameters = {"user_id": user.id, "last": last, "minimum": minimum}
     return list(db.session.scalars(_days_statement(), parameters))
@@ -177,7 +183,7 @@ def _stage_minutes_statement():
     )
 
 
-def stage_minutes_with_recent(user, since: date) -> dict[int, StageMinutes]:
+def stage_minutes_with_recent(user: User, since: date) -> dict[int, StageMinutes]:
     """Per stage: all minutes ever, those dated ``since`` or later, and the first day, in
     one pass."""
     rows = db.session.execute(_stage_minutes_statement(), {"user_id": user.id, "since": since})
@@ -196,7 +202,7 @@ def _topic_counts_statement():
     )
 
 
-def topic_counts(user) -> dict[int, TopicCounts]:
+def topic_counts(user: User) -> dict[int, TopicCounts]:
     """Per stage: its active topics, and how many are learning, done or skipped."""
     rows = db.session.execute(_topic_counts_statement(), {"user_id": user.id})
     counts: dict[int, dict[str, int]] = {}
