@@ -6,28 +6,32 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, exists, func, or_, select
 
 from ..clock import week_bounds
 from ..extensions import db
 from ..roadmap.models import Stage
-from ..validation import clean_text, parse_id
+from ..validation import clean_text, parse_date_range, parse_id
 from .models import Entry, EntryTag
 from .notes import clean_tag
 from .services import ENTRY_LOAD, live_entries
+
+if TYPE_CHECKING:
+    from ..auth.models import User
 
 NEWEST_FIRST = (Entry.study_date.desc(), Entry.id.desc())
 SEARCH_MAX = 200
 
 
-def entries_between(user, first: date, last: date) -> list[Entry]:
+def entries_between(user: User, first: date, last: date) -> list[Entry]:
     """Entries dated from ``first`` to ``last`` inclusive, newest first."""
     query = live_entries(user).where(Entry.study_date.between(first, last))
     return list(db.session.scalars(query.options(*ENTRY_LOAD).order_by(*NEWEST_FIRST)))
 
 
-def today_entries(user, today: date) -> list[Entry]:
+def today_entries(user: User, today: date) -> list[Entry]:
     """What the day's list shows: today's entries, and those dated tomorrow (allowed ahead)."""
     return entries_between(user, today, today + timedelta(days=1))
 
@@ -45,7 +49,7 @@ class WeekSummary:
         return sum(1 for _, minutes in self.days if minutes)
 
 
-def week_summary(user, today: date, week_start: int | None = None) -> WeekSummary:
+def week_summary(user: User, today: date, week_start: int | None = None) -> WeekSummary:
     """Minutes studied in the week holding ``today``, in total and per day.
 
     The week begins on the user's chosen day (Monday or Sunday) unless ``week_start`` says.
@@ -120,17 +124,8 @@ def parse_filters(args: Mapping[str, str]) -> JournalFilters:
         if filters.stage_id is None:
             filters.errors["stage"] = "Stage: choose a stage from the list."
     filters.tag = clean_tag(clean_text(args.get("tag")))[:50]
-    for name, attr in (("from", "date_from"), ("to", "date_to")):
-        text = (args.get(name) or "").strip()
-        if text:
-            try:
-                setattr(filters, attr, date.fromisoformat(text))
-            except ValueError:
-                label = "From" if name == "from" else "To"
-                filters.errors[name] = f"{label} must be a date such as 2026-03-14."
-    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
-        filters.errors["to"] = "To must be on or after From."
-        filters.date_to = None
+    filters.date_from, filters.date_to, date_errors = parse_date_range(args)
+    filters.errors.update(date_errors)
     filters.q = " ".join(clean_text(args.get("q")).split())[:SEARCH_MAX]
     filters.unknown_duration = (args.get("duration") or "").strip() == "unknown"
     return filters
@@ -185,7 +180,9 @@ class JournalPage:
         return self.totals.minutes
 
 
-def journal_page(user, filters: JournalFilters, *, cursor: str | None, limit: int) -> JournalPage:
+def journal_page(
+    user: User, filters: JournalFilters, *, cursor: str | None, limit: int
+) -> JournalPage:
     """One page of the journal, newest first, starting after ``cursor``, grouped by day."""
     conditions = _conditions(user, filters)
     query = select(Entry).where(*conditions)
@@ -211,7 +208,7 @@ def journal_page(user, filters: JournalFilters, *, cursor: str | None, limit: in
     return JournalPage(rows, next_cursor, journal_totals(user, filters), days)
 
 
-def journal_totals(user, filters: JournalFilters) -> JournalTotals:
+def journal_totals(user: User, filters: JournalFilters) -> JournalTotals:
     """How many entries match ``filters``, and their minutes."""
     count, minutes = db.session.execute(
         select(func.count(Entry.id), func.coalesce(func.sum(Entry.minutes), 0)).where(
@@ -221,7 +218,7 @@ def journal_totals(user, filters: JournalFilters) -> JournalTotals:
     return JournalTotals(int(count), int(minutes))
 
 
-def day_totals(user, filters: JournalFilters, days: Iterable[date]) -> dict[date, int]:
+def day_totals(user: User, filters: JournalFilters, days: Iterable[date]) -> dict[date, int]:
     """The minutes of the entries matching ``filters`` on each of ``days``."""
     days = set(days)
     if not days:
@@ -234,7 +231,7 @@ def day_totals(user, filters: JournalFilters, days: Iterable[date]) -> dict[date
     return {day: int(minutes) for day, minutes in rows}
 
 
-def _conditions(user, filters: JournalFilters) -> list:
+def _conditions(user: User, filters: JournalFilters) -> list:
     conditions = [Entry.user_id == user.id, Entry.deleted_at.is_(None)]
     if filters.stage_id:
         conditions.append(Entry.stage_id == filters.stage_id)
@@ -268,7 +265,7 @@ def parse_cursor(cursor: str) -> tuple[date, int] | None:
     return None if number is None else (day_value, number)
 
 
-def stage_choices(user, *, keep: int | None = None, archived: bool = False) -> list[Stage]:
+def stage_choices(user: User, *, keep: int | None = None, archived: bool = False) -> list[Stage]:
     """Stages for a select: the active ones, plus the archived one an entry already has,
     or every archived one too (``archived=True``, for filters over history)."""
     query = select(Stage).where(Stage.user_id == user.id)
@@ -279,7 +276,7 @@ def stage_choices(user, *, keep: int | None = None, archived: bool = False) -> l
     return list(db.session.scalars(query.order_by(*order)))
 
 
-def last_used_stage_id(user) -> int | None:
+def last_used_stage_id(user: User) -> int | None:
     """The stage of the most recently created entry: the quick-add form's default."""
     return db.session.scalar(
         live_entries(user).with_only_columns(Entry.stage_id).order_by(Entry.id.desc()).limit(1)
@@ -289,7 +286,7 @@ def last_used_stage_id(user) -> int | None:
 TAG_LIST_MAX = 500
 
 
-def tag_counts(user, limit: int = TAG_LIST_MAX) -> list[tuple[str, int]]:
+def tag_counts(user: User, limit: int = TAG_LIST_MAX) -> list[tuple[str, int]]:
     """The user's tags with how many live entries carry each, most used first."""
     count = func.count(EntryTag.entry_id)
     rows = db.session.execute(

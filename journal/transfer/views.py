@@ -11,8 +11,8 @@ from ..events import ENTRIES_CHANGED, ROADMAP_CHANGED
 from ..extensions import db
 from ..htmx import is_partial, redirect_or_fragment, render, trigger
 from ..roadmap.models import Stage
-from ..roadmap.services import stages_of
-from ..validation import ValidationError, parse_id
+from ..roadmap.services import get_stage, stages_of
+from ..validation import ValidationError
 from .collect import parse_filters
 from .formats import EXPORT_FORMATS, IMPORT_FORMATS
 from .records import FormatError, slug
@@ -113,11 +113,7 @@ def _chosen_stage() -> tuple[Stage | None, str | None]:
     text = (request.form.get("stage") or "").strip()
     if not text:
         return None, None
-    stage = None
-    if (stage_id := parse_id(text)) is not None:
-        stage = db.session.scalar(
-            select(Stage).where(Stage.id == stage_id, Stage.user_id == current_user.id)
-        )
+    stage = get_stage(current_user, text)
     return (stage, None) if stage else (None, "Stage: choose a stage from the list.")
 
 
