@@ -11,6 +11,7 @@ from ..events import ROADMAP_CHANGED
 from ..htmx import local_path, not_saved, page_or_fragment, redirect_or_fragment, render, trigger
 from ..validation import NOT_SAVED, ValidationError
 from . import services
+from .forms import StageForm, TopicForm
 
 bp = Blueprint("roadmap", __name__, url_prefix="/roadmap")
 
@@ -74,7 +75,7 @@ def index():
 @bp.post("/stages")
 def add_stage():
     try:
-        data = services.parse_stage_form(request.form)
+        data = StageForm.read(request.form)
         services.create_stage(current_user, data)
     except NOT_SAVED as error:
         context = _roadmap_context(new_stage_errors=error.errors, new_stage_values=request.form)
@@ -118,7 +119,7 @@ def edit_stage(stage_id: int):
 def update_stage(stage_id: int):
     stage = _stage_or_404(stage_id)
     try:
-        data = services.parse_stage_form(request.form)
+        data = StageForm.read(request.form)
         services.update_stage(stage, data)
     except NOT_SAVED as error:
         context = {"stage": stage, "values": request.form, "errors": error.errors}
@@ -157,7 +158,7 @@ def restore_stage(stage_id: int):
 def add_topic(stage_id: int):
     stage = _stage_or_404(stage_id)
     try:
-        name = services.parse_topic_name(request.form)
+        name = TopicForm.read(request.form)
         services.create_topic(stage, name)
     except NOT_SAVED as error:
         context = {
@@ -200,7 +201,7 @@ def edit_topic(topic_id: int):
 def rename_topic(topic_id: int):
     topic = _topic_or_404(topic_id)
     try:
-        name = services.parse_topic_name(request.form)
+        name = TopicForm.read(request.form)
         services.rename_topic(topic, name)
     except NOT_SAVED as error:
         context = {"topic": topic, "value": request.form.get("name", ""), "errors": error.errors}
