@@ -22,6 +22,7 @@ def _section(status: int = 200, **context):
     """The page, or for htmx the section the settings page includes."""
     context.setdefault("errors", {})
     context.setdefault("values", {"scope": "write", "expires": "365"})
+    context.setdefault("api_tokens", tokens.tokens_of(current_user))
     html = render("api/tokens.html", "api/_tokens_section.html", **context)
     return html, status
 
@@ -69,8 +70,5 @@ def _done(message: str):
 
 @bp.app_context_processor
 def _shared_with_other_pages():
-    """For the pieces other pages include: the settings section, the password form."""
-    return {
-        "api_tokens_of": lambda: tokens.tokens_of(current_user),
-        "api_token_expiries": tokens.EXPIRIES,
-    }
+    """For the settings section (the views pass the tokens: templates run no queries)."""
+    return {"api_token_expiries": tokens.EXPIRIES}

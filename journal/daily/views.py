@@ -21,7 +21,6 @@ from ..clock import user_moment, user_today, week_bounds
 from ..entries.duration import duration_input
 from ..entries.forms import new_entry_form
 from ..entries.notes import NOTES_MAX_BYTES
-from ..entries.queries import last_used_stage_id, stage_choices
 from ..entries.services import EARLIEST_DATE
 from ..htmx import (
     is_partial,
@@ -62,17 +61,7 @@ def timer_context(*, standalone: bool | None = None, **extra):
     if standalone is None:
         current = urlsplit(request.headers.get("HX-Current-URL", "")).path
         standalone = current != url_for("entries.today")
-    timer = services.running_timer(current_user)
-    stages = stage_choices(current_user)
-    return {
-        "timer": timer,
-        "timer_seconds": services.elapsed_seconds(timer) if timer else 0,
-        "timer_stages": stages,
-        # Like the quick-add form, the timer starts on the stage used last.
-        "timer_stage": None if timer else last_used_stage_id(current_user),
-        "standalone": standalone,
-        **extra,
-    }
+    return {**services.timer_panel(current_user), "standalone": standalone, **extra}
 
 
 def _announced(template: str, message: str, **context):

@@ -19,8 +19,8 @@ from werkzeug.datastructures import MultiDict
 
 from ..cache import forms_key, journal_state, kept_page, render_cache
 from ..clock import user_moment, user_today
-from ..daily.services import on_this_day
-from ..daily.views import timer_context
+from ..daily.services import on_this_day, timer_panel
+from ..editor.suggestions import suggestions
 from ..events import ENTRIES_CHANGED
 from ..htmx import (
     is_htmx,
@@ -32,6 +32,7 @@ from ..htmx import (
     render,
     trigger,
 )
+from ..insights.panels import week_goal
 from ..validation import NOT_SAVED, ValidationError, parse_id
 from . import queries, services
 from .duration import preview_duration
@@ -91,13 +92,17 @@ def today():
     """Today: quick-add and the timer at the top, today's and recent entries, the week."""
     form = new_entry_form(current_user, url_for("entries.create"))
     _keep_date(form, request.args.get("date"))
-    daily = {
-        **timer_context(standalone=False),
-        "on_this_day": on_this_day(current_user, user_today(current_user)),
-    }
-    return render(
-        "entries/today.html", "entries/_today_panel.html", form=form, **daily, **_today_context()
+    context = _today_context(
+        form=form,
+        **timer_panel(current_user),
+        standalone=False,  # the timer's Stop fills this page's quick-add form in place
+        on_this_day=on_this_day(current_user, user_today(current_user)),
     )
+    if not is_partial():
+        # The page's other cards: editor time not logged yet and this week by stage.
+        context["editor_suggestions"] = suggestions(current_user)
+        context["week_goal"] = week_goal(current_user, context["today"])
+    return render("entries/today.html", "entries/_today_panel.html", **context)
 
 
 @bp.get("/week")
