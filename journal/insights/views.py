@@ -141,6 +141,8 @@ def panel(name: str):
     )
 
 
+# Every settings form posts under /settings/... but the goals', which keep the URL that open
+# pages and bookmarks hold; its page is the settings page (auth.settings_page).
 @bp.get("/settings")
 def settings_page():
     """The goals are edited on the settings page (a reload after a failed save lands here)."""
