@@ -3,25 +3,29 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+if TYPE_CHECKING:
+    from .auth.models import User
 
-def user_zone(user) -> ZoneInfo:
+
+def user_zone(user: User) -> ZoneInfo:
     try:
         return ZoneInfo(user.timezone or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
 
 
-def user_now(user) -> datetime:
+def user_now(user: User) -> datetime:
     return datetime.now(user_zone(user))
 
 
-def user_today(user) -> date:
+def user_today(user: User) -> date:
     return user_now(user).date()
 
 
-def user_moment(user, moment: datetime) -> datetime:
+def user_moment(user: User, moment: datetime) -> datetime:
     """A stored UTC time (naive, as the database keeps it) in the user's time zone."""
     return moment.replace(tzinfo=UTC).astimezone(user_zone(user))
 

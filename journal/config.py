@@ -10,10 +10,7 @@ from flask import Flask
 
 DEFAULTS = {
     "SIGNUP": "closed",
-    "SESSION_COOKIE_SAMESITE": "Lax",
-    "SESSION_COOKIE_HTTPONLY": True,
-    "REMEMBER_COOKIE_SAMESITE": "Lax",
-    "REMEMBER_COOKIE_HTTPONLY": True,
+    # The cookies' flags are not settings: journal/auth/cookies.py sets them, in one place.
     "REMEMBER_DAYS": 30,
     "SESSION_IDLE_HOURS": 12,
     "UNDO_SECONDS": 600,

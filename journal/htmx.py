@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from flask import Response, make_response, redirect, render_template, request
+from flask import Response, flash, make_response, redirect, render_template, request
+from flask.typing import ResponseReturnValue
 
 
 def is_htmx() -> bool:
@@ -25,6 +27,29 @@ def is_partial() -> bool:
 def render(page: str, fragment: str, /, **context) -> str:
     """Render ``fragment`` for an htmx partial request and ``page`` otherwise."""
     return render_template(fragment if is_partial() else page, **context)
+
+
+def page_or_fragment(page: str, fragment: str, /, **context) -> str:
+    """Render ``fragment`` for any htmx request and ``page`` otherwise: the answer to a
+    form post (a form sent again with its errors, say), which htmx swaps in place."""
+    return render_template(fragment if is_htmx() else page, **context)
+
+
+def redirect_or_fragment(
+    location: str,
+    fragment: Callable[[], ResponseReturnValue],
+    *,
+    message: str | None = None,
+    category: str = "success",
+) -> ResponseReturnValue:
+    """After a form post: without htmx, ``message`` is flashed and the browser is sent to
+    ``location`` (post/redirect/get); htmx gets what ``fragment()`` answers, the region
+    that changed (it says ``message`` itself, if it should)."""
+    if is_htmx():
+        return fragment()
+    if message:
+        flash(message, category)
+    return see_other(location)
 
 
 def trigger(response: Response, *events: str) -> Response:

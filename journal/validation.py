@@ -3,6 +3,9 @@ refused for now (the database is busy, or too many tries or saves in a short tim
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import date
+
 from werkzeug.routing import IntegerConverter
 
 
@@ -76,6 +79,28 @@ def parse_id(value) -> int | None:
     """A row id as sent by a form or a URL: ASCII digits within range, else None."""
     text = str(value or "").strip()
     return parse_int(text, 1, MAX_ID) if text.isascii() else None
+
+
+def parse_date_range(
+    args: Mapping[str, str],
+) -> tuple[date | None, date | None, dict[str, str]]:
+    """``from`` and ``to`` as sent (each may be left out): the dates, and a message for each
+    one at fault. Callers choose what a fault means (refuse, leave the filter out, fall back)."""
+    errors: dict[str, str] = {}
+    found: dict[str, date | None] = {}
+    for name, label in (("from", "From"), ("to", "To")):
+        text = (args.get(name) or "").strip()
+        found[name] = None
+        if text:
+            try:
+                found[name] = date.fromisoformat(text)
+            except ValueError:
+                errors[name] = f"{label} must be a date such as 2026-03-14."
+    first, last = found["from"], found["to"]
+    if first and last and first > last:
+        errors["to"] = "To must be on or after From."
+        last = None
+    return first, last, errors
 
 
 def clean_text(value: str | None) -> str:

@@ -102,3 +102,16 @@ def at_once(count: int, send) -> list[int]:
     for thread in threads:
         thread.join()
     return sorted(statuses)
+
+
+def app_with_users(tmp_path, **config):
+    """An app that takes the install to have accounts already: its routes answer without a
+    database (the first visit's check for an owner is skipped)."""
+    from journal import create_app
+    from journal.auth.services import HAS_USERS
+
+    from .conftest import make_config
+
+    app = create_app(make_config(tmp_path, **config))
+    app.extensions[HAS_USERS] = True
+    return app

@@ -426,3 +426,19 @@ def test_cli_refuses_an_unknown_time_zone(app, runner):
     )
     assert result.exit_code != 0
     assert "Unknown time zone" in result.output
+
+
+def test_the_settings_page_has_a_plain_title_and_each_section_once(client, auth):
+    auth.login()
+    page = text(client.get("/settings"))
+    assert "<title>Settings · Roadbook</title>" in page
+    for heading in (
+        'id="settings-general"',
+        'id="insights-settings-title"',
+        'id="settings-daily"',
+        'id="settings-data-title"',
+        'id="api-tokens-title"',
+        'id="editor-settings-title"',
+        'id="settings-delete"',
+    ):
+        assert page.count(heading) == 1, heading

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, func, select
 
 from journal.auth.models import User
-from journal.auth.services import get_user_by_name
+from journal.auth.services import HAS_USERS, get_user_by_name
 from journal.entries.models import Entry
 from journal.extensions import db
 from journal.roadmap.models import Stage, Topic
@@ -402,7 +402,7 @@ def test_signup_and_setup(forms_app):
                 for table in reversed(db.metadata.sorted_tables):
                     db.session.execute(delete(table))
                 db.session.commit()
-            forms_app.config.pop("_HAS_USERS", None)
+            forms_app.extensions.pop(HAS_USERS, None)
 
     create()
 

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from journal import create_app
-
-from .conftest import make_config
-from .helpers import HX
+from .helpers import HX, app_with_users
 
 ONE_YEAR = "max-age=31536000"
 PAGES = ["/", "/journal", "/dashboard", "/roadmap", "/settings", "/review", "/data",
@@ -43,7 +40,7 @@ def test_no_hsts_over_plain_http(client):
 
 def test_hsts_over_https_through_a_trusted_proxy(tmp_path, monkeypatch):
     monkeypatch.setenv("JOURNAL_BEHIND_PROXY", "1")
-    app = create_app(make_config(tmp_path, _HAS_USERS=True))
+    app = app_with_users(tmp_path)
     client = app.test_client()
     https = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9"}
     assert client.get("/healthz", headers=https).headers["Strict-Transport-Security"] == ONE_YEAR
@@ -52,7 +49,7 @@ def test_hsts_over_https_through_a_trusted_proxy(tmp_path, monkeypatch):
 
 
 def test_a_forged_https_header_gets_no_hsts_without_a_trusted_proxy(tmp_path):
-    app = create_app(make_config(tmp_path, _HAS_USERS=True))
+    app = app_with_users(tmp_path)
     response = app.test_client().get("/healthz", headers={"X-Forwarded-Proto": "https"})
     assert "Strict-Transport-Security" not in response.headers
 
@@ -60,12 +57,10 @@ def test_a_forged_https_header_gets_no_hsts_without_a_trusted_proxy(tmp_path):
 def test_hsts_is_configurable(tmp_path, monkeypatch):
     monkeypatch.setenv("JOURNAL_BEHIND_PROXY", "1")
     https = {"X-Forwarded-Proto": "https"}
-    app = create_app(
-        make_config(tmp_path, _HAS_USERS=True, HSTS_SECONDS=600, HSTS_INCLUDE_SUBDOMAINS=True)
-    )
+    app = app_with_users(tmp_path, HSTS_SECONDS=600, HSTS_INCLUDE_SUBDOMAINS=True)
     header = app.test_client().get("/healthz", headers=https).headers
     assert header["Strict-Transport-Security"] == "max-age=600; includeSubDomains"
-    off = create_app(make_config(tmp_path, _HAS_USERS=True, HSTS_SECONDS=0))
+    off = app_with_users(tmp_path, HSTS_SECONDS=0)
     assert (
         "Strict-Transport-Security" not in off.test_client().get("/healthz", headers=https).headers
     )

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from flask import request
 
-from journal import create_app
 from journal.ops.proxy import proxy_fix_options, proxy_hops
 
-from .conftest import make_config
+from .helpers import app_with_users
 
 FORWARDED = {
     "X-Forwarded-For": "203.0.113.9, 198.51.100.7",
@@ -20,7 +19,7 @@ FORWARDED = {
 def seen_by_the_app(app) -> dict:
     """What a view sees of the request, through a route added for the test.
 
-    (_HAS_USERS: the route needs no database, so the first-visit check is skipped.)
+    (app_with_users: the route needs no database, so the first-visit check is skipped.)
     """
 
     def where():
@@ -34,13 +33,13 @@ def seen_by_the_app(app) -> dict:
 
 
 def test_without_the_setting_forwarded_headers_are_ignored(tmp_path):
-    app = create_app(make_config(tmp_path, _HAS_USERS=True))
+    app = app_with_users(tmp_path)
     assert seen_by_the_app(app) == {"addr": "127.0.0.1", "scheme": "http", "host": "localhost"}
 
 
 def test_behind_one_proxy_the_client_and_https_are_believed(tmp_path, monkeypatch):
     monkeypatch.setenv("JOURNAL_BEHIND_PROXY", "1")
-    app = create_app(make_config(tmp_path, _HAS_USERS=True))
+    app = app_with_users(tmp_path)
     # The last address is the one the proxy saw; the host header stays the proxy's own.
     assert seen_by_the_app(app) == {
         "addr": "198.51.100.7",
@@ -52,7 +51,7 @@ def test_behind_one_proxy_the_client_and_https_are_believed(tmp_path, monkeypatc
 def test_hop_counts_per_header(tmp_path, monkeypatch):
     monkeypatch.setenv("JOURNAL_BEHIND_PROXY", "2")
     monkeypatch.setenv("JOURNAL_PROXY_X_HOST", "1")
-    app = create_app(make_config(tmp_path, _HAS_USERS=True))
+    app = app_with_users(tmp_path)
     assert seen_by_the_app(app) == {
         "addr": "203.0.113.9",
         "scheme": "http",  # one X-Forwarded-Proto value is not enough for two hops
@@ -71,7 +70,7 @@ def test_proxy_hops(value, hops):
 def test_a_nonsense_setting_is_an_error_at_start_up(tmp_path, monkeypatch):
     monkeypatch.setenv("JOURNAL_BEHIND_PROXY", "caddy")
     with pytest.raises(ValueError, match="JOURNAL_BEHIND_PROXY must be a number"):
-        create_app(make_config(tmp_path, _HAS_USERS=True))
+        app_with_users(tmp_path)
 
 
 def test_defaults_trust_client_address_and_scheme_only():

@@ -6,6 +6,8 @@ messages; the JSON body is turned into the form's fields first.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import abort, url_for
 from flask.views import MethodView
 from spectree import Response
@@ -20,6 +22,9 @@ from .auth import caller
 from .problems import Problem
 from .spec import endpoint
 from .views import bp, resolve_stage
+
+if TYPE_CHECKING:
+    from ..auth.models import User
 
 TAGS = ["entries"]
 ONE_ENTRY = Response(HTTP_200=schemas.EntryOut)
@@ -178,7 +183,7 @@ def _shown(entry_id: int, *, include_deleted: bool = False) -> queries.EntryRow:
     return row
 
 
-def _parse(user, form: dict, *, entry: Entry | None = None) -> services.EntryInput:
+def _parse(user: User, form: dict, *, entry: Entry | None = None) -> services.EntryInput:
     """The form's checks on the fields; a stage may be named, as the terminal client does."""
     errors: dict[str, str] = {}
     try:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, request, url_for
+from flask import Blueprint, abort, request, url_for
 from flask_login import current_user, login_required
 
-from ..htmx import is_htmx, render, see_other
+from ..htmx import redirect_or_fragment, render
 from ..validation import ValidationError
 from . import tokens
 
@@ -22,6 +22,7 @@ def _section(status: int = 200, **context):
     """The page, or for htmx the section the settings page includes."""
     context.setdefault("errors", {})
     context.setdefault("values", {"scope": "write", "expires": "365"})
+    context.setdefault("api_tokens", tokens.tokens_of(current_user))
     html = render("api/tokens.html", "api/_tokens_section.html", **context)
     return html, status
 
@@ -62,16 +63,12 @@ def revoke_all():
 
 
 def _done(message: str):
-    if not is_htmx():
-        flash(message, "success")
-        return see_other(url_for("api_tokens.index"))
-    return _section(message=message)
+    return redirect_or_fragment(
+        url_for("api_tokens.index"), lambda: _section(message=message), message=message
+    )
 
 
 @bp.app_context_processor
 def _shared_with_other_pages():
-    """For the pieces other pages include: the settings section, the password form."""
-    return {
-        "api_tokens_of": lambda: tokens.tokens_of(current_user),
-        "api_token_expiries": tokens.EXPIRIES,
-    }
+    """For the settings section (the views pass the tokens: templates run no queries)."""
+    return {"api_token_expiries": tokens.EXPIRIES}

@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import delete, func, select
@@ -17,6 +18,9 @@ from ..extensions import db
 from ..validation import ValidationError, clean_text
 from . import ratelimit
 from .models import SCOPES, ApiToken
+
+if TYPE_CHECKING:
+    from ..auth.models import User
 
 # Tokens start with this, so that a leaked one is recognisable (and searchable) as ours.
 TOKEN_START = "rb_"
@@ -67,7 +71,7 @@ def parse_token_form(form: Mapping[str, str]) -> TokenInput:
     return TokenInput(name, scope, int(expiry) if expiry else None)
 
 
-def create_token(user, data: TokenInput) -> NewToken:
+def create_token(user: User, data: TokenInput) -> NewToken:
     """Make a token for ``user``; its secret is returned once, and only its hash kept."""
     secret = TOKEN_START + secrets.token_urlsafe(TOKEN_BYTES)
     now = utcnow()
@@ -96,16 +100,16 @@ def shown_part(secret: str) -> str:
     return secret[: len(TOKEN_START) + SHOWN_CHARACTERS]
 
 
-def tokens_of(user) -> list[ApiToken]:
+def tokens_of(user: User) -> list[ApiToken]:
     query = select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id.desc())
     return list(db.session.scalars(query))
 
 
-def token_count(user) -> int:
+def token_count(user: User) -> int:
     return db.session.scalar(select(func.count(ApiToken.id)).where(ApiToken.user_id == user.id))
 
 
-def get_token(user, token_id: int) -> ApiToken | None:
+def get_token(user: User, token_id: int) -> ApiToken | None:
     return db.session.scalar(
         select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)
     )
@@ -117,7 +121,7 @@ def revoke_token(token: ApiToken) -> None:
         session.execute(delete(ApiToken).where(ApiToken.id == token.id))
 
 
-def revoke_all(user) -> int:
+def revoke_all(user: User) -> int:
     """Revoke every token of ``user``; return how many there were."""
     with write_transaction() as session:
         result = session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))

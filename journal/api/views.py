@@ -6,6 +6,8 @@ with a response model. Entries and the timer are in entries.py and timer.py.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask import Blueprint, current_app, g, request
 from spectree import Response
 
@@ -20,7 +22,7 @@ from ..roadmap.models import Stage
 from ..roadmap.services import get_stage, match_stage, stages_of
 from ..transfer.collect import parse_filters
 from ..transfer.services import export_file
-from ..validation import ValidationError, parse_id
+from ..validation import ValidationError
 from . import present, schemas
 from .auth import authenticate, caller
 from .problems import Problem, answer_with_problems, json_body
@@ -188,10 +190,10 @@ def export(query: schemas.ExportQuery):
     return response
 
 
-def resolve_stage(user, value: int | str, *, archived: bool = False) -> Stage:
+def resolve_stage(user: User, value: int | str, *, archived: bool = False) -> Stage:
     """The stage a request names by id (a number, or digits in a query) or by name."""
     if isinstance(value, int) or (value.isascii() and value.isdigit()):
-        found = get_stage(user, parse_id(value) or 0)
+        found = get_stage(user, value)
         if found is None:
             raise Problem.invalid({"stage": "Stage: no stage of yours has this id."})
         return found
@@ -202,3 +204,6 @@ def resolve_stage(user, value: int | str, *, archived: bool = False) -> Stage:
 
 
 from . import entries, timer  # noqa: E402, F401  (their routes join the blueprint)
+
+if TYPE_CHECKING:
+    from ..auth.models import User

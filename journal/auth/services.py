@@ -34,6 +34,27 @@ def user_count() -> int:
     return db.session.scalar(select(func.count(User.id))) or 0
 
 
+# Once an install has an account, the app stops asking (state of the app, kept where
+# Flask keeps extensions' state, not in its configuration).
+HAS_USERS = "journal.has_users"
+
+
+def install_has_users() -> bool:
+    """Whether the install has an account yet: asked of the database until it has one."""
+    if current_app.extensions.get(HAS_USERS):
+        return True
+    if user_count() == 0:
+        return False
+    current_app.extensions[HAS_USERS] = True
+    return True
+
+
+def forget_has_users() -> None:
+    """After the last account is deleted: the next visit offers to create the owner."""
+    if user_count() == 0:
+        current_app.extensions.pop(HAS_USERS, None)
+
+
 def get_user_by_name(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == normalize_username(username)))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import (
@@ -18,14 +19,19 @@ from flask import (
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
-from ..api.tokens import revoke_all
+from ..api.tokens import revoke_all, token_count
+from ..editor.heartbeats import deletion_context
 from ..entries.services import purge_deleted
 from ..extensions import login_manager
 from ..htmx import is_htmx, is_partial, local_path, not_saved, see_other
 from ..validation import NOT_SAVED, ValidationError
 from . import services, throttle
+from .settings_page import render_settings_page
 from .throttle import TooManyAttempts
 from .timezones import timezone_context
+
+if TYPE_CHECKING:
+    from .models import User
 
 bp = Blueprint("auth", __name__)
 
@@ -56,15 +62,12 @@ def _return_to() -> str | None:
 @bp.before_app_request
 def _first_visit():
     """A fresh install has no account yet: every page offers to create the owner."""
-    if current_app.config.get("_HAS_USERS"):
-        return None
     if request.endpoint in ("auth.setup", "static", "core.healthz", "core.manifest"):
         return None
     if request.blueprint == "api":
         return None  # no account yet means no token: the API answers 401 itself
-    if services.user_count() == 0:
+    if not services.install_has_users():
         return redirect(url_for("auth.setup"))
-    current_app.config["_HAS_USERS"] = True
     return None
 
 
@@ -137,7 +140,7 @@ def login():
     return see_other(next_url or url_for("entries.today"))
 
 
-def _sign_in(user, *, remember: bool) -> None:
+def _sign_in(user: User, *, remember: bool) -> None:
     # A fresh session at every login: nothing from before it (fixation) carries over.
     services.end_session(session.get("_user_id"))
     session.clear()
@@ -184,10 +187,12 @@ def settings():
     if request.method != "POST":
         chosen = request.args.get("timezone", "")  # while searching: the zone picked so far
     selected = chosen if services.valid_timezone(chosen) else current_user.timezone
-    context = timezone_context(query, selected)
     if is_partial() and request.method != "POST":
+        context = timezone_context(query, selected)
         return render_template("auth/_timezone_choice.html", errors=errors, **context)
-    page = render_template("auth/settings.html", errors=errors, **context)
+    page = render_settings_page(
+        current_user, timezone_query=query, selected=selected, errors=errors
+    )
     return not_saved(page, refused) if refused else page
 
 
@@ -224,14 +229,20 @@ def password():
                 ),
             )
         except NOT_SAVED as error:
-            return not_saved(render_template("auth/password.html", errors=error.errors), error)
+            return not_saved(_password_page(errors=error.errors), error)
         message = "Password changed. Other devices have been signed out."
         if form.get("revoke_tokens"):
             revoked = revoke_all(current_user)
             message += f" {revoked} API token{'s' if revoked != 1 else ''} revoked."
         flash(message, "success")
         return see_other(url_for("auth.settings"))
-    return render_template("auth/password.html", errors={})
+    return _password_page(errors={})
+
+
+def _password_page(**context) -> str:
+    """The password form; it offers to revoke the API tokens too, when there are some."""
+    count = token_count(current_user)
+    return render_template("auth/password.html", api_token_count=count, **context)
 
 
 @bp.route("/settings/delete", methods=["GET", "POST"])
@@ -245,11 +256,19 @@ def delete_account():
                 lambda: services.delete_account(current_user, request.form.get("password", "")),
             )
         except NOT_SAVED as error:
-            page = render_template("auth/delete_account.html", errors=error.errors)
-            return not_saved(page, error)
+            return not_saved(_delete_account_page(errors=error.errors), error)
         _sign_out()
-        if services.user_count() == 0:
-            current_app.config.pop("_HAS_USERS", None)
+        services.forget_has_users()
         flash("Your account and everything in it have been deleted.", "success")
         return see_other(url_for("auth.login"))
-    return render_template("auth/delete_account.html", errors={})
+    return _delete_account_page(errors={})
+
+
+def _delete_account_page(**context) -> str:
+    """The deletion form, saying what goes with the account (API tokens, editor time)."""
+    return render_template(
+        "auth/delete_account.html",
+        api_token_count=token_count(current_user),
+        **deletion_context(current_user),
+        **context,
+    )

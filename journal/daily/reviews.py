@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 from sqlalchemy import func, select
@@ -19,6 +20,9 @@ from ..roadmap.models import Stage
 from ..validation import ValidationError, clean_text
 from .models import WeeklyReview
 from .sections import BLOCKED_LABELS, LINK_LABELS, find_sections
+
+if TYPE_CHECKING:
+    from ..auth.models import User
 
 # A web address written bare: one character class, so matching it is linear.
 _BARE_URL = re.compile(r"(?<![<(\[\w/=\"'])https?://[^\s<>()\[\]`\"']+")
@@ -64,7 +68,7 @@ def _angle(found: re.Match) -> str:
     return f"<{kept}>{url[len(kept) :]}"
 
 
-def gather_week(user, first: date, last: date) -> WeekReview:
+def gather_week(user: User, first: date, last: date) -> WeekReview:
     entries = sorted(entries_between(user, first, last), key=lambda e: (e.study_date, e.id))
     rows = db.session.execute(
         select(Stage, func.coalesce(func.sum(Entry.minutes), 0))
@@ -95,7 +99,7 @@ def gather_week(user, first: date, last: date) -> WeekReview:
     )
 
 
-def save_review(user, first: date, notes: str) -> WeeklyReview:
+def save_review(user: User, first: date, notes: str) -> WeeklyReview:
     notes = clean_text(notes)
     if len(notes.encode("utf-8")) > NOTES_MAX_BYTES:
         raise ValidationError.one("notes", f"Review must be at most {NOTES_MAX_BYTES // 1000} kB.")

@@ -6,17 +6,21 @@ import calendar
 import math
 from dataclasses import dataclass
 from datetime import UTC, date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import delete, select
 
 from ..clock import user_zone
 from ..db import utcnow, write_transaction
 from ..entries.duration import MAX_MINUTES, format_duration
-from ..entries.queries import EntryRow, entries_on
+from ..entries.queries import EntryRow, entries_on, last_used_stage_id, stage_choices
 from ..extensions import db
-from ..roadmap.models import Stage
+from ..roadmap.services import get_stage
 from ..validation import ValidationError, clean_text
 from .models import EntryTemplate, Timer
+
+if TYPE_CHECKING:
+    from ..auth.models import User
 
 # In the spirit of the #100DaysOfCode log: a few prompts, each a heading of its own.
 DEFAULT_TEMPLATE = """### What I did
@@ -33,23 +37,17 @@ DEFAULT_TEMPLATE = """### What I did
 TEMPLATE_MAX = 5000
 
 
-def running_timer(user) -> Timer | None:
+def running_timer(user: User) -> Timer | None:
     return db.session.scalar(select(Timer).where(Timer.user_id == user.id))
 
 
-def start_timer(user, stage_id: int | None) -> tuple[Timer, bool]:
+def start_timer(user: User, stage_id: int | None) -> tuple[Timer, bool]:
     """Start a session for a stage; return the timer and whether it is new.
 
     Only one timer runs per user: starting again keeps the one already running.
     """
-    stage = None
-    if stage_id:
-        stage = db.session.scalar(
-            select(Stage).where(
-                Stage.id == stage_id, Stage.user_id == user.id, Stage.archived_at.is_(None)
-            )
-        )
-    if stage is None:
+    stage = get_stage(user, stage_id)
+    if stage is None or stage.archived:
         raise ValidationError.one("stage", "Stage: choose a stage of your roadmap to time.")
     with write_transaction() as session:
         timer = session.scalar(select(Timer).where(Timer.user_id == user.id))
@@ -75,7 +73,7 @@ class StoppedTimer:
         return text
 
 
-def stop_timer(user) -> StoppedTimer:
+def stop_timer(user: User) -> StoppedTimer:
     """Stop the running timer and say how long it ran, in whole minutes (at least one)."""
     with write_transaction() as session:
         timer = session.scalar(select(Timer).where(Timer.user_id == user.id))
@@ -90,7 +88,7 @@ def stop_timer(user) -> StoppedTimer:
     return StoppedTimer(stage_id, min(minutes, MAX_MINUTES), minutes > MAX_MINUTES, started_on)
 
 
-def discard_timer(user) -> None:
+def discard_timer(user: User) -> None:
     with write_transaction() as session:
         session.execute(delete(Timer).where(Timer.user_id == user.id))
 
@@ -107,19 +105,19 @@ def clock_label(seconds: int) -> str:
     return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
 
 
-def entry_template(user) -> EntryTemplate:
+def entry_template(user: User) -> EntryTemplate:
     """The user's template settings (not saved until changed)."""
     found = db.session.get(EntryTemplate, user.id)
     return found or EntryTemplate(user_id=user.id, enabled=False, text=DEFAULT_TEMPLATE)
 
 
-def template_for_new_entry(user) -> str:
+def template_for_new_entry(user: User) -> str:
     """The notes a new entry starts with: the template when the user turned it on."""
     template = db.session.get(EntryTemplate, user.id)
     return template.text if template and template.enabled else ""
 
 
-def save_entry_template(user, *, enabled: bool, text: str) -> None:
+def save_entry_template(user: User, *, enabled: bool, text: str) -> None:
     text = clean_text(text)
     if len(text) > TEMPLATE_MAX:
         raise ValidationError.one(
@@ -138,7 +136,7 @@ def save_entry_template(user, *, enabled: bool, text: str) -> None:
         template.text = text + "\n" if text else ""
 
 
-def on_this_day(user, today: date, *, months: int = 11, years: int = 10) -> list[EntryRow]:
+def on_this_day(user: User, today: date, *, months: int = 11, years: int = 10) -> list[EntryRow]:
     """Entries from this day of the month in the last months, and this date in past years."""
     days = {_months_back(today, n) for n in range(1, months + 1)}
     days |= {_years_back(today, n) for n in range(1, years + 1)}
@@ -159,3 +157,15 @@ def _years_back(day: date, years: int) -> date | None:
         return day.replace(year=day.year - years)
     except ValueError:
         return None  # 29 February in a year that has none
+
+
+def timer_panel(user: User) -> dict:
+    """What the timer panel shows: the timer, if one runs, and the stages it can start on
+    (like the quick-add form, the one used last first)."""
+    timer = running_timer(user)
+    return {
+        "timer": timer,
+        "timer_seconds": elapsed_seconds(timer) if timer else 0,
+        "timer_stages": stage_choices(user),
+        "timer_stage": None if timer else last_used_stage_id(user),
+    }

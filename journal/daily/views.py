@@ -21,9 +21,15 @@ from ..clock import user_moment, user_today, week_bounds
 from ..entries.duration import duration_input
 from ..entries.forms import new_entry_form
 from ..entries.notes import NOTES_MAX_BYTES
-from ..entries.queries import last_used_stage_id, stage_choices
 from ..entries.services import EARLIEST_DATE
-from ..htmx import is_htmx, is_partial, not_saved, render, see_other
+from ..htmx import (
+    is_partial,
+    not_saved,
+    page_or_fragment,
+    redirect_or_fragment,
+    render,
+    see_other,
+)
 from ..templating import day_label
 from ..validation import NOT_SAVED, ValidationError, parse_id
 from . import reviews, services
@@ -55,17 +61,7 @@ def timer_context(*, standalone: bool | None = None, **extra):
     if standalone is None:
         current = urlsplit(request.headers.get("HX-Current-URL", "")).path
         standalone = current != url_for("entries.today")
-    timer = services.running_timer(current_user)
-    stages = stage_choices(current_user)
-    return {
-        "timer": timer,
-        "timer_seconds": services.elapsed_seconds(timer) if timer else 0,
-        "timer_stages": stages,
-        # Like the quick-add form, the timer starts on the stage used last.
-        "timer_stage": None if timer else last_used_stage_id(current_user),
-        "standalone": standalone,
-        **extra,
-    }
+    return {**services.timer_panel(current_user), "standalone": standalone, **extra}
 
 
 def _announced(template: str, message: str, **context):
@@ -86,15 +82,21 @@ def start():
     try:
         _, started = services.start_timer(current_user, parse_id(request.form.get("stage")))
     except ValidationError as error:
-        if not is_htmx():
-            flash(error.errors["stage"], "error")
-            return see_other(url_for("entries.today"))
-        html = render_template("daily/_timer.html", errors=error.errors, **timer_context())
-        return html, 422
-    if not is_htmx():
-        flash("Timer started." if started else "A timer is already running.", "success")
-        return see_other(url_for("entries.today"))
-    return _announced("daily/_timer.html", "Timer started.", **timer_context())
+        return _timer_refused(error, "stage")
+    return redirect_or_fragment(
+        url_for("entries.today"),
+        lambda: _announced("daily/_timer.html", "Timer started.", **timer_context()),
+        message="Timer started." if started else "A timer is already running.",
+    )
+
+
+def _timer_refused(error: ValidationError, field: str):
+    return redirect_or_fragment(
+        url_for("entries.today"),
+        lambda: (render_template("daily/_timer.html", errors=error.errors, **timer_context()), 422),
+        message=error.errors[field],
+        category="error",
+    )
 
 
 @bp.post("/timer/stop")
@@ -103,38 +105,40 @@ def stop():
     try:
         stopped = services.stop_timer(current_user)
     except ValidationError as error:
-        if not is_htmx():
-            flash(error.errors["timer"], "error")
-            return see_other(url_for("entries.today"))
-        return render_template("daily/_timer.html", errors=error.errors, **timer_context()), 422
+        return _timer_refused(error, "timer")
     duration = duration_input(stopped.minutes)
-    message = stopped.message
-    if not is_htmx():
-        flash(message + " Save the entry to keep it.", "success")
-        return see_other(
-            url_for(
-                "entries.new",
-                stage=stopped.stage_id,
-                duration=duration,
-                date=stopped.started_on.isoformat(),
-            )
-        )
+    return redirect_or_fragment(
+        url_for(
+            "entries.new",
+            stage=stopped.stage_id,
+            duration=duration,
+            date=stopped.started_on.isoformat(),
+        ),
+        lambda: _stopped(stopped, duration),
+        message=stopped.message + " Save the entry to keep it.",
+    )
+
+
+def _stopped(stopped, duration: str):
+    """For htmx: the quick-add form filled with the timed session, and the timer."""
     form = new_entry_form(
         current_user, url_for("entries.create"), form_id="quick-add", stage_id=stopped.stage_id
     )
     form.values["duration"] = duration
     form.values["date"] = stopped.started_on.isoformat()
     form.autofocus = "notes"
-    return render_template("daily/_stopped.html", form=form, message=message, **timer_context())
+    context = timer_context()
+    return render_template("daily/_stopped.html", form=form, message=stopped.message, **context)
 
 
 @bp.post("/timer/discard")
 def discard():
     services.discard_timer(current_user)
-    if not is_htmx():
-        flash("Timer discarded.", "success")
-        return see_other(url_for("entries.today"))
-    return _announced("daily/_timer.html", "Timer discarded.", **timer_context())
+    return redirect_or_fragment(
+        url_for("entries.today"),
+        lambda: _announced("daily/_timer.html", "Timer discarded.", **timer_context()),
+        message="Timer discarded.",
+    )
 
 
 @bp.route("/settings/template", methods=["GET", "POST"])
@@ -204,15 +208,19 @@ def save_review(week: str):
         reviews.save_review(current_user, first, notes)
     except NOT_SAVED as error:
         data = reviews.gather_week(current_user, first, first + timedelta(days=6))
-        template = "daily/_review_note.html" if is_htmx() else "daily/review.html"
         context = {"week": data, "errors": error.errors, "values": request.form, **_nav(first)}
-        return not_saved(render_template(template, **context), error)
-    if not is_htmx():
-        flash("Review saved.", "success")
-        return see_other(url_for("daily.review", week=first.isoformat()))
-    data = reviews.gather_week(current_user, first, first + timedelta(days=6))
-    return render_template(
-        "daily/_review_note.html", week=data, errors={}, saved=True, **_nav(first)
+        page = page_or_fragment("daily/review.html", "daily/_review_note.html", **context)
+        return not_saved(page, error)
+    return redirect_or_fragment(
+        url_for("daily.review", week=first.isoformat()),
+        lambda: render_template(
+            "daily/_review_note.html",
+            week=reviews.gather_week(current_user, first, first + timedelta(days=6)),
+            errors={},
+            saved=True,
+            **_nav(first),
+        ),
+        message="Review saved.",
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -13,9 +14,12 @@ from .models import EditorProject, Heartbeat
 from .sessions import day_start_ms
 from .settings import settings_of
 
+if TYPE_CHECKING:
+    from ..auth.models import User
+
 
 def editor_export(
-    user, date_from: date | None = None, date_to: date | None = None, stage=None
+    user: User, date_from: date | None = None, date_to: date | None = None, stage=None
 ) -> dict | None:
     """The editor part of the export, or None for a user whose editors never sent anything.
 

@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, timedelta
 from pathlib import PurePosixPath, PureWindowsPath
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -25,11 +26,15 @@ from ..db import insert_or_ignore, utcnow, write_transaction
 from ..extensions import db
 from ..revisions import touch
 from ..validation import clean_text
+from .keys import key_of
 from .models import EditorProject, Heartbeat
 from .retention import kept_since_ms, purge_expired
 from .sessions import day_of, day_start_ms
 from .settings import settings_of
 from .suggestions import coded_days
+
+if TYPE_CHECKING:
+    from ..auth.models import User
 
 MAX_PER_REQUEST = 25
 # Bounds on what one user's editors can make the journal keep: heartbeats a day (one
@@ -131,7 +136,7 @@ def digest(user_id: int, time_ms: int, entity: str) -> str:
     return hmac.new(secret, message, hashlib.sha256).hexdigest()[:32]
 
 
-def receive(user, items: list) -> list[tuple[dict, int]]:
+def receive(user: User, items: list) -> list[tuple[dict, int]]:
     """Check and store ``items``; the answer for each, in order: (body, status)."""
     settings = settings_of(user)
     zone = user_zone(user)
@@ -193,7 +198,7 @@ def _refused(field: str, message: str) -> tuple[dict, int]:
     return {"errors": {field: [message]}}, 400
 
 
-def _project_ids(session, user, named: list[str], now) -> dict[str, int]:
+def _project_ids(session, user: User, named: list[str], now) -> dict[str, int]:
     """The ids of the projects named, made for those new (in the order they come) while
     the user has fewer than MAX_PROJECTS."""
     names = set(named)
@@ -222,7 +227,7 @@ def _project_ids(session, user, named: list[str], now) -> dict[str, int]:
     return by_name
 
 
-def _ids_by_name(session, user, names: set[str]) -> dict[str, int]:
+def _ids_by_name(session, user: User, names: set[str]) -> dict[str, int]:
     rows = session.execute(
         select(EditorProject.name, EditorProject.id).where(
             EditorProject.user_id == user.id, EditorProject.name.in_(names)
@@ -231,7 +236,7 @@ def _ids_by_name(session, user, names: set[str]) -> dict[str, int]:
     return dict(rows.all())
 
 
-def _room_per_day(session, user, zone, days) -> Counter:
+def _room_per_day(session, user: User, zone, days) -> Counter:
     """How many more heartbeats each of ``days`` may hold."""
     room = Counter()
     for day in days:
@@ -246,7 +251,7 @@ def _room_per_day(session, user, zone, days) -> Counter:
     return room
 
 
-def _row(user, keep_paths: bool, beat: HeartbeatInput, project_id: int) -> dict:
+def _row(user: User, keep_paths: bool, beat: HeartbeatInput, project_id: int) -> dict:
     is_file = beat.type == "file"
     return {
         "user_id": user.id,
@@ -278,5 +283,10 @@ def _shown(row: dict, project: str) -> dict:
     }
 
 
-def heartbeat_count(user) -> int:
+def heartbeat_count(user: User) -> int:
     return db.session.scalar(select(func.count(Heartbeat.id)).where(Heartbeat.user_id == user.id))
+
+
+def deletion_context(user: User) -> dict:
+    """What the account deletion page says of editor time: it goes with the account."""
+    return {"editor_heartbeat_count": heartbeat_count(user), "editor_key": key_of(user)}

@@ -55,11 +55,11 @@ class KeyRefused(Exception):
         self.headers = headers or {}
 
 
-def key_of(user) -> EditorKey | None:
+def key_of(user: User) -> EditorKey | None:
     return db.session.scalar(select(EditorKey).where(EditorKey.user_id == user.id))
 
 
-def create_key(user) -> NewKey:
+def create_key(user: User) -> NewKey:
     """A new key for ``user``, replacing any earlier one (which stops working at once)."""
     secret = str(uuid.uuid4())
     with write_transaction() as session:
@@ -74,7 +74,7 @@ def create_key(user) -> NewKey:
     return NewKey(key, secret, bool(replaced.rowcount))
 
 
-def revoke_key(user) -> bool:
+def revoke_key(user: User) -> bool:
     """Delete the user's key; False when there was none."""
     with write_transaction() as session:
         result = session.execute(delete(EditorKey).where(EditorKey.user_id == user.id))

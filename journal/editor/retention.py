@@ -21,7 +21,7 @@ from .models import RETENTION_DAYS, Dismissal, EditorProject, EditorSettings, He
 from .sessions import day_start_ms
 
 
-def kept_since_ms(user, days: int) -> int:
+def kept_since_ms(user: User, days: int) -> int:
     """The start of the oldest day kept: midnight in the user's zone, ``days`` days ago.
     Whole days expire at once, so the calendar changes with expiry once a day at most."""
     return day_start_ms(user_today(user) - timedelta(days=days), user_zone(user))

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from itertools import pairwise
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import BigInteger, and_, case, func, literal_column, select
@@ -24,6 +25,9 @@ from sqlalchemy import BigInteger, and_, case, func, literal_column, select
 from ..clock import user_zone
 from ..extensions import db
 from .models import Heartbeat
+
+if TYPE_CHECKING:
+    from ..auth.models import User
 
 DAY_MS = 86_400_000
 EPOCH = date(1970, 1, 1)
@@ -105,7 +109,7 @@ def local_day_number(column, zone: ZoneInfo, start_ms: int, end_ms: int):
 
 
 def project_days(
-    user,
+    user: User,
     first: date,
     last: date,
     gap_minutes: int,

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from ..db import write_transaction
+from ..entries.queries import stage_choices
 from ..extensions import db
 from ..revisions import touch
 from ..roadmap.models import Stage
 from ..validation import ValidationError, clean_text, parse_id
+from .keys import key_of
 from .models import (
     KEEP_PATHS,
     RETENTION_DAYS,
@@ -22,6 +25,9 @@ from .models import (
     Heartbeat,
 )
 from .retention import kept_since_ms, purge_expired
+
+if TYPE_CHECKING:
+    from ..auth.models import User
 
 # Choices of the settings form.
 RETENTIONS = {30: "30 days", 90: "90 days", 180: "180 days", 365: "a year"}
@@ -41,7 +47,7 @@ class Settings:
     session_gap_minutes: int = SESSION_GAP_MINUTES
 
 
-def settings_of(user) -> Settings:
+def settings_of(user: User) -> Settings:
     row = db.session.get(EditorSettings, user.id)
     if row is None:
         return Settings()
@@ -62,7 +68,7 @@ def parse_settings(form: Mapping[str, str]) -> Settings:
     return Settings(form.get("keep_paths") == "1", retention, gap)
 
 
-def save_settings(user, chosen: Settings) -> int:
+def save_settings(user: User, chosen: Settings) -> int:
     """Save ``chosen``; with paths turned off, forget the paths kept until now. Returns how
     many expired heartbeats were removed (a shorter retention takes effect at once).
 
@@ -90,7 +96,7 @@ def save_settings(user, chosen: Settings) -> int:
     return purged
 
 
-def _forget_paths(user, limit: int) -> int:
+def _forget_paths(user: User, limit: int) -> int:
     kept = (
         select(Heartbeat.id)
         .where(Heartbeat.user_id == user.id, Heartbeat.entity.is_not(None))
@@ -105,7 +111,7 @@ def _forget_paths(user, limit: int) -> int:
         ).rowcount
 
 
-def projects_of(user) -> list[EditorProject]:
+def projects_of(user: User) -> list[EditorProject]:
     """The user's projects, the most recently seen first."""
     return list(
         db.session.scalars(
@@ -117,7 +123,7 @@ def projects_of(user) -> list[EditorProject]:
     )
 
 
-def parse_mapping(user, form: Mapping[str, str]) -> dict[int, int | str | None]:
+def parse_mapping(user: User, form: Mapping[str, str]) -> dict[int, int | str | None]:
     """Read the projects form (``project-<id>``: a stage's id, "ignore" or ""): what each
     project of the user's becomes. Raise ValidationError naming each bad choice."""
     stages = {
@@ -145,7 +151,7 @@ def parse_mapping(user, form: Mapping[str, str]) -> dict[int, int | str | None]:
     return chosen
 
 
-def save_mapping(user, chosen: dict[int, int | str | None]) -> None:
+def save_mapping(user: User, chosen: dict[int, int | str | None]) -> None:
     with write_transaction() as session:
         for project in session.scalars(
             select(EditorProject).where(
@@ -155,3 +161,14 @@ def save_mapping(user, chosen: dict[int, int | str | None]) -> None:
             value = chosen[project.id]
             project.ignored = value == IGNORED
             project.stage_id = value if isinstance(value, int) else None
+
+
+def section_context(user: User) -> dict:
+    """What Settings → Editor time shows: the key, how heartbeats are kept, the projects."""
+    projects = projects_of(user)
+    return {
+        "editor_key": key_of(user),
+        "editor_settings": settings_of(user),
+        "editor_projects": projects,
+        "editor_stage_choices": stage_choices(user) if projects else [],
+    }

@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -30,6 +31,9 @@ from ..transfer.records import slug
 from .models import Dismissal, EditorProject
 from .sessions import minutes_of, project_days
 from .settings import settings_of
+
+if TYPE_CHECKING:
+    from ..auth.models import User
 
 # Today and the six days before it, as the Today page's recent entries.
 SUGGESTION_DAYS = 7
@@ -89,7 +93,7 @@ def parse_key(key: str | None) -> tuple[date, int, int] | None:
     return day, int(found.group(2)), int(found.group(3))
 
 
-def covered(user, first: date, last: date) -> dict[tuple[date, int], int]:
+def covered(user: User, first: date, last: date) -> dict[tuple[date, int], int]:
     """Per (day, project id): the end of the time already logged or dismissed."""
     after = f"{KEY_PREFIX}{first:%Y%m%d}"
     before = f"{KEY_PREFIX}{last + timedelta(days=1):%Y%m%d}"
@@ -116,7 +120,7 @@ def covered(user, first: date, last: date) -> dict[tuple[date, int], int]:
     return dict(until)
 
 
-def suggestions(user, today: date | None = None) -> list[Suggestion]:
+def suggestions(user: User, today: date | None = None) -> list[Suggestion]:
     """The editor time of the last days not yet logged or dismissed, newest day first."""
     today = today or user_today(user)
     first = today - timedelta(days=SUGGESTION_DAYS - 1)
@@ -125,7 +129,7 @@ def suggestions(user, today: date | None = None) -> list[Suggestion]:
     return found[:SHOWN_AT_MOST]
 
 
-def suggestion_for(user, day: date, project_id: int) -> Suggestion | None:
+def suggestion_for(user: User, day: date, project_id: int) -> Suggestion | None:
     """The suggestion for one project on one day of the last days, if there is one now."""
     today = user_today(user)
     if not today - timedelta(days=SUGGESTION_DAYS - 1) <= day <= today:
@@ -134,13 +138,13 @@ def suggestion_for(user, day: date, project_id: int) -> Suggestion | None:
     return next((item for item in found if item.project.id == project_id), None)
 
 
-def uses_an_editor(user) -> bool:
+def uses_an_editor(user: User) -> bool:
     """Whether the user's editors ever sent anything: most users' pages need no more."""
     found = select(EditorProject.id).where(EditorProject.user_id == user.id).limit(1)
     return db.session.scalar(found) is not None
 
 
-def _suggestions(user, first: date, last: date) -> list[Suggestion]:
+def _suggestions(user: User, first: date, last: date) -> list[Suggestion]:
     if not uses_an_editor(user):
         return []
     gap = settings_of(user).session_gap_minutes
@@ -156,7 +160,7 @@ def _suggestions(user, first: date, last: date) -> list[Suggestion]:
     ]
 
 
-def _projects(user, ids: set[int]) -> dict[int, EditorProject]:
+def _projects(user: User, ids: set[int]) -> dict[int, EditorProject]:
     rows = db.session.scalars(
         select(EditorProject)
         .where(EditorProject.user_id == user.id, EditorProject.id.in_(ids))
@@ -165,7 +169,7 @@ def _projects(user, ids: set[int]) -> dict[int, EditorProject]:
     return {project.id: project for project in rows}
 
 
-def dismiss(user, day: date, project_id: int, until_ms: int) -> bool:
+def dismiss(user: User, day: date, project_id: int, until_ms: int) -> bool:
     """Dismiss the project's suggestion of ``day``, up to ``until_ms`` (no later than the
     time it covers now). False when there is no such suggestion (any more)."""
     current = suggestion_for(user, day, project_id)
@@ -184,7 +188,7 @@ def dismiss(user, day: date, project_id: int, until_ms: int) -> bool:
     return True
 
 
-def editor_ms_per_day(user, first: date, last: date) -> dict[date, int]:
+def editor_ms_per_day(user: User, first: date, last: date) -> dict[date, int]:
     """Each day's editor time, in milliseconds, on projects not ignored."""
     if not uses_an_editor(user):
         return {}
@@ -206,7 +210,7 @@ def editor_ms_per_day(user, first: date, last: date) -> dict[date, int]:
     return dict(per_day)
 
 
-def coded_days(user, first: date, last: date) -> set[date]:
+def coded_days(user: User, first: date, last: date) -> set[date]:
     """Days with at least MIN_MINUTES of editor time on projects not ignored."""
     per_day = editor_ms_per_day(user, first, last)
     return {day for day, ms in per_day.items() if minutes_of(ms) >= MIN_MINUTES}

@@ -9,11 +9,9 @@ from flask_login import current_user, login_required
 
 from ..daily.services import template_for_new_entry
 from ..entries.forms import new_entry_form
-from ..entries.queries import stage_choices
-from ..htmx import is_htmx, is_partial, render, see_other
+from ..htmx import is_partial, redirect_or_fragment, render, see_other
 from ..validation import ValidationError, parse_id
 from . import keys, settings, suggestions
-from .heartbeats import heartbeat_count
 
 bp = Blueprint("editor", __name__)
 
@@ -29,6 +27,7 @@ def _signed_in():
 
 def _section(status: int = 200, **context):
     """The section on a page of its own, or for htmx the section the settings page holds."""
+    context = {**settings.section_context(current_user), **context}
     html = render("editor/settings.html", "editor/_settings_section.html", **context)
     return html, status
 
@@ -79,10 +78,9 @@ def save_projects():
 
 
 def _done(message: str):
-    if not is_htmx():
-        flash(message, "success")
-        return see_other(url_for("editor.settings_page"))
-    return _section(message=message)
+    return redirect_or_fragment(
+        url_for("editor.settings_page"), lambda: _section(message=message), message=message
+    )
 
 
 # Suggestions on Today ------------------------------------------------------------------
@@ -91,7 +89,11 @@ def _done(message: str):
 @bp.get("/editor/suggestions")
 def suggestion_list():
     """The editor time not logged yet; Today's panel refreshes from here."""
-    return render("editor/suggestions.html", "editor/_suggestions.html")
+    return render("editor/suggestions.html", "editor/_suggestions.html", **_suggestions())
+
+
+def _suggestions() -> dict:
+    return {"editor_suggestions": suggestions.suggestions(current_user)}
 
 
 @bp.get("/editor/log")
@@ -102,7 +104,7 @@ def log():
     if suggestion is None:
         # Logged or dismissed meanwhile (in another tab, say): show what is left instead.
         if is_partial():
-            response = make_response(render_template("editor/_suggestions.html"))
+            response = make_response(render_template("editor/_suggestions.html", **_suggestions()))
             response.headers["HX-Retarget"] = "#editor-suggestions"
             response.headers["HX-Reswap"] = "outerHTML"
             return response
@@ -134,10 +136,11 @@ def dismiss():
     if day is None or project_id is None or not (until.isascii() and until.isdigit()):
         abort(400)
     suggestions.dismiss(current_user, day, project_id, int(until[:15]))
-    if not is_htmx():
-        flash("Suggestion dismissed.", "success")
-        return see_other(url_for("entries.today"))
-    return render_template("editor/_suggestions.html")
+    return redirect_or_fragment(
+        url_for("entries.today"),
+        lambda: render_template("editor/_suggestions.html", **_suggestions()),
+        message="Suggestion dismissed.",
+    )
 
 
 def _day_and_project(values) -> tuple[date | None, int | None]:
@@ -157,14 +160,9 @@ def _suggestion(values):
 
 @bp.app_context_processor
 def _shared_with_other_pages():
-    """For the pieces other pages include: Today's suggestions, the settings section."""
+    """Constants for the settings section (the views pass what it shows, see
+    ``settings.section_context``: templates run no queries)."""
     return {
-        "editor_suggestions": lambda: suggestions.suggestions(current_user),
-        "editor_key_of": lambda: keys.key_of(current_user),
-        "editor_heartbeat_count": lambda: heartbeat_count(current_user),
-        "editor_settings_of": lambda: settings.settings_of(current_user),
-        "editor_projects_of": lambda: settings.projects_of(current_user),
-        "editor_stage_choices": lambda: stage_choices(current_user),
         "editor_retentions": settings.RETENTIONS,
         "editor_gaps": settings.GAPS,
     }

@@ -6,6 +6,7 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from ..clock import user_today
 from ..daily.services import template_for_new_entry
@@ -13,6 +14,9 @@ from ..roadmap.models import Stage, Topic
 from .duration import duration_input
 from .models import Entry
 from .queries import last_used_stage_id, stage_choices
+
+if TYPE_CHECKING:
+    from ..auth.models import User
 
 FORM_ID_RE = re.compile(r"^(quick-add|entry-form|entry-\d+)$")
 NOTES_ROWS_MAX = 24
@@ -67,7 +71,7 @@ FIELD_ORDER = ("date", "duration", "stage", "topics", "notes", "link")
 
 
 def new_entry_form(
-    user, action: str, *, form_id: str = "quick-add", stage_id=None, duration: str = ""
+    user: User, action: str, *, form_id: str = "quick-add", stage_id=None, duration: str = ""
 ) -> EntryForm:
     """A blank form for today, on the stage asked for or the one used last."""
     stages = stage_choices(user)
@@ -90,7 +94,7 @@ def new_entry_form(
     return form
 
 
-def submitted_form(user, action: str, form: Mapping, errors, *, entry=None, form_id=None):
+def submitted_form(user: User, action: str, form: Mapping, errors, *, entry=None, form_id=None):
     """The form as the user sent it, to show again with ``errors``."""
     values = {
         "date": form.get("date", ""),
@@ -110,7 +114,7 @@ def submitted_form(user, action: str, form: Mapping, errors, *, entry=None, form
     return result
 
 
-def edit_entry_form(user, entry: Entry, action: str) -> EntryForm:
+def edit_entry_form(user: User, entry: Entry, action: str) -> EntryForm:
     values = {
         "date": entry.study_date.isoformat(),
         "duration": duration_input(entry.minutes),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import cache
 from itertools import groupby
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 from sqlalchemy import and_, bindparam, exists, func, or_, select
@@ -22,9 +23,12 @@ from ..clock import week_bounds
 from ..extensions import db
 from ..roadmap.models import Stage, Topic
 from ..roadmap.queries import StageRef
-from ..validation import clean_text, parse_id
+from ..validation import clean_text, parse_date_range, parse_id
 from .models import Entry, EntryTag, entry_topics
 from .notes import clean_tag
+
+if TYPE_CHECKING:
+    from ..auth.models import User
 
 SEARCH_MAX = 200
 
@@ -48,7 +52,7 @@ def live_entries(user):
     return select(Entry).where(*live(user.id))
 
 
-def get_entry(user, entry_id: int, *, include_deleted: bool = False) -> Entry | None:
+def get_entry(user: User, entry_id: int, *, include_deleted: bool = False) -> Entry | None:
     """The user's entry with this id, as an ORM object to change; None for anyone else's."""
     query = select(Entry).where(Entry.id == entry_id, Entry.user_id == user.id)
     if not include_deleted:
@@ -56,7 +60,7 @@ def get_entry(user, entry_id: int, *, include_deleted: bool = False) -> Entry | 
     return db.session.scalar(query)
 
 
-def entry_with_key(user, key: str) -> Entry | None:
+def entry_with_key(user: User, key: str) -> Entry | None:
     """The entry a create with this idempotency key saved, deleted or not."""
     return db.session.scalar(
         select(Entry).where(Entry.user_id == user.id, Entry.idempotency_key == key)
@@ -156,7 +160,9 @@ _ONE = _ROW.where(entries.c.id == bindparam("entry_id"), entries.c.user_id == US
 _ONE_LIVE = _ONE.where(entries.c.deleted_at.is_(None))
 
 
-def entry_row(user, entry_id: int, *, include_deleted=False, with_tags=False) -> EntryRow | None:
+def entry_row(
+    user: User, entry_id: int, *, include_deleted=False, with_tags=False
+) -> EntryRow | None:
     """The user's entry with this id as pages show it; None for anyone else's."""
     statement = _ONE if include_deleted else _ONE_LIVE
     found = _rows(statement, {"user_id": user.id, "entry_id": entry_id}, with_tags=with_tags)
@@ -168,13 +174,13 @@ _BETWEEN = _ROW.where(
 ).order_by(*_NEWEST_FIRST)
 
 
-def entries_between(user, first: date, last: date, *, with_tags=False) -> list[EntryRow]:
+def entries_between(user: User, first: date, last: date, *, with_tags=False) -> list[EntryRow]:
     """Entries dated from ``first`` to ``last`` inclusive, newest first."""
     parameters = {"user_id": user.id, "first": first, "last": last}
     return _rows(_BETWEEN, parameters, with_tags=with_tags)
 
 
-def today_entries(user, today: date, *, with_tags=False) -> list[EntryRow]:
+def today_entries(user: User, today: date, *, with_tags=False) -> list[EntryRow]:
     """What the day's list shows: today's entries, and those dated tomorrow (allowed ahead)."""
     return entries_between(user, today, today + timedelta(days=1), with_tags=with_tags)
 
@@ -210,7 +216,7 @@ _WEEK = (
 )
 
 
-def week_summary(user, today: date, week_start: int | None = None) -> WeekSummary:
+def week_summary(user: User, today: date, week_start: int | None = None) -> WeekSummary:
     """Minutes studied in the week holding ``today``, in total and per day.
 
     The week begins on the user's chosen day (Monday or Sunday) unless ``week_start`` says.
@@ -277,17 +283,8 @@ def parse_filters(args: Mapping[str, str]) -> JournalFilters:
         if filters.stage_id is None:
             filters.errors["stage"] = "Stage: choose a stage from the list."
     filters.tag = clean_tag(clean_text(args.get("tag")))[:50]
-    for name, attr in (("from", "date_from"), ("to", "date_to")):
-        text = (args.get(name) or "").strip()
-        if text:
-            try:
-                setattr(filters, attr, date.fromisoformat(text))
-            except ValueError:
-                label = "From" if name == "from" else "To"
-                filters.errors[name] = f"{label} must be a date such as 2026-03-14."
-    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
-        filters.errors["to"] = "To must be on or after From."
-        filters.date_to = None
+    filters.date_from, filters.date_to, date_errors = parse_date_range(args)
+    filters.errors.update(date_errors)
     filters.q = " ".join(clean_text(args.get("q")).split())[:SEARCH_MAX]
     filters.unknown_duration = (args.get("duration") or "").strip() == "unknown"
     return filters
@@ -365,14 +362,14 @@ def journal_page(
     return JournalPage(rows, next_cursor, journal_totals(user, filters), days)
 
 
-def journal_totals(user, filters: JournalFilters) -> JournalTotals:
+def journal_totals(user: User, filters: JournalFilters) -> JournalTotals:
     """How many entries match ``filters``, and their minutes."""
     shape, parameters = _filtered(user, filters)
     count, minutes = db.session.execute(_totals_statement(shape), parameters).one()
     return JournalTotals(int(count), int(minutes))
 
 
-def day_totals(user, filters: JournalFilters, days: Iterable[date]) -> dict[date, int]:
+def day_totals(user: User, filters: JournalFilters, days: Iterable[date]) -> dict[date, int]:
     """The minutes of the entries matching ``filters`` on each of ``days``."""
     days = sorted(set(days))
     if not days:
@@ -388,7 +385,7 @@ def day_totals(user, filters: JournalFilters, days: Iterable[date]) -> dict[date
 Shape = tuple[bool, bool, bool, bool, bool, int]
 
 
-def _filtered(user, filters: JournalFilters) -> tuple[Shape, dict]:
+def _filtered(user: User, filters: JournalFilters) -> tuple[Shape, dict]:
     words = filters.q.split()
     shape = (
         bool(filters.stage_id),
@@ -475,7 +472,7 @@ def parse_cursor(cursor: str) -> tuple[date, int] | None:
     return None if number is None else (day_value, number)
 
 
-def stage_choices(user, *, keep: int | None = None, archived: bool = False) -> list[Stage]:
+def stage_choices(user: User, *, keep: int | None = None, archived: bool = False) -> list[Stage]:
     """Stages for a select: the active ones, plus the archived one an entry already has,
     or every archived one too (``archived=True``, for filters over history)."""
     query = select(Stage).where(Stage.user_id == user.id)
@@ -505,7 +502,7 @@ _TAG_COUNTS = (
 )
 
 
-def tag_counts(user, limit: int = TAG_LIST_MAX) -> list[tuple[str, int]]:
+def tag_counts(user: User, limit: int = TAG_LIST_MAX) -> list[tuple[str, int]]:
     """The user's tags with how many live entries carry each, most used first."""
     rows = db.session.execute(_TAG_COUNTS, {"user_id": user.id, "limit": limit})
     return [(name, int(number)) for name, number in rows]

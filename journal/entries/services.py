@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -17,11 +18,15 @@ from ..clock import user_today
 from ..db import utcnow, write_transaction
 from ..extensions import db
 from ..roadmap.models import Stage, Topic
+from ..roadmap.services import get_stage
 from ..validation import ValidationError, clean_text, parse_id
 from .duration import DurationError, parse_duration
 from .models import Entry, EntryTag
 from .notes import NOTES_MAX_BYTES, drop_empty_sections, extract_tags, render_notes
 from .queries import entry_with_key
+
+if TYPE_CHECKING:
+    from ..auth.models import User
 
 EARLIEST_DATE = date(1970, 1, 1)
 LINK_MAX = 2048
@@ -38,7 +43,7 @@ class EntryInput:
     link: str | None
 
 
-def parse_entry_form(user, form: Mapping, *, entry: Entry | None = None) -> EntryInput:
+def parse_entry_form(user: User, form: Mapping, *, entry: Entry | None = None) -> EntryInput:
     """Read an entry form, or raise ValidationError with a message for each bad field.
 
     ``entry`` is the entry being edited: its archived stage and topics stay allowed.
@@ -85,7 +90,7 @@ def parse_entry_form(user, form: Mapping, *, entry: Entry | None = None) -> Entr
     )
 
 
-def _parse_date(user, text: str, errors: dict[str, str]) -> date | None:
+def _parse_date(user: User, text: str, errors: dict[str, str]) -> date | None:
     if not text:
         errors["date"] = "Date is required."
         return None
@@ -104,13 +109,10 @@ def _parse_date(user, text: str, errors: dict[str, str]) -> date | None:
     return value
 
 
-def _parse_stage(user, text: str, entry: Entry | None, errors: dict[str, str]) -> Stage | None:
-    stage = None
-    stage_id = parse_id(text)
-    if stage_id is not None:
-        stage = db.session.scalar(
-            select(Stage).where(Stage.id == stage_id, Stage.user_id == user.id)
-        )
+def _parse_stage(
+    user: User, text: str, entry: Entry | None, errors: dict[str, str]
+) -> Stage | None:
+    stage = get_stage(user, text)
     if stage is None:
         errors["stage"] = "Stage: choose a stage of your roadmap."
         return None
@@ -120,7 +122,7 @@ def _parse_stage(user, text: str, entry: Entry | None, errors: dict[str, str]) -
     return stage
 
 
-def _parse_topics(user, form, stage, entry, errors) -> tuple[int, ...]:
+def _parse_topics(user: User, form, stage, entry, errors) -> tuple[int, ...]:
     raw = form.getlist("topics") if hasattr(form, "getlist") else form.get("topics", [])
     if isinstance(raw, str):
         raw = [raw]
@@ -147,7 +149,9 @@ def valid_idempotency_key(key: str | None) -> str | None:
     return key if key and IDEMPOTENCY_KEY_RE.match(key) else None
 
 
-def create_entry(user, data: EntryInput, idempotency_key: str | None = None) -> tuple[Entry, bool]:
+def create_entry(
+    user: User, data: EntryInput, idempotency_key: str | None = None
+) -> tuple[Entry, bool]:
     """Save a new entry; return it and whether it is new.
 
     A repeated ``idempotency_key`` (a double click, a retried request) returns the
@@ -168,7 +172,7 @@ def create_entry(user, data: EntryInput, idempotency_key: str | None = None) -> 
         return existing, False
 
 
-def _create(user, data: EntryInput, key: str | None, notes_html: str) -> tuple[Entry, bool]:
+def _create(user: User, data: EntryInput, key: str | None, notes_html: str) -> tuple[Entry, bool]:
     with write_transaction() as session:
         if key:
             existing = entry_with_key(user, key)

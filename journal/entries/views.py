@@ -9,7 +9,6 @@ from flask import (
     Blueprint,
     abort,
     current_app,
-    flash,
     render_template,
     request,
     url_for,
@@ -20,10 +19,20 @@ from werkzeug.datastructures import MultiDict
 
 from ..cache import forms_key, journal_state, kept_page, render_cache
 from ..clock import user_moment, user_today
-from ..daily.services import on_this_day
-from ..daily.views import timer_context
+from ..daily.services import on_this_day, timer_panel
+from ..editor.suggestions import suggestions
 from ..events import ENTRIES_CHANGED
-from ..htmx import is_htmx, is_partial, local_path, not_saved, render, see_other, trigger
+from ..htmx import (
+    is_htmx,
+    is_partial,
+    local_path,
+    not_saved,
+    page_or_fragment,
+    redirect_or_fragment,
+    render,
+    trigger,
+)
+from ..insights.panels import week_goal
 from ..validation import NOT_SAVED, ValidationError, parse_id
 from . import queries, services
 from .duration import preview_duration
@@ -83,13 +92,17 @@ def today():
     """Today: quick-add and the timer at the top, today's and recent entries, the week."""
     form = new_entry_form(current_user, url_for("entries.create"))
     _keep_date(form, request.args.get("date"))
-    daily = {
-        **timer_context(standalone=False),
-        "on_this_day": on_this_day(current_user, user_today(current_user)),
-    }
-    return render(
-        "entries/today.html", "entries/_today_panel.html", form=form, **daily, **_today_context()
+    context = _today_context(
+        form=form,
+        **timer_panel(current_user),
+        standalone=False,  # the timer's Stop fills this page's quick-add form in place
+        on_this_day=on_this_day(current_user, user_today(current_user)),
     )
+    if not is_partial():
+        # The page's other cards: editor time not logged yet and this week by stage.
+        context["editor_suggestions"] = suggestions(current_user)
+        context["week_goal"] = week_goal(current_user, context["today"])
+    return render("entries/today.html", "entries/_today_panel.html", **context)
 
 
 @bp.get("/week")
@@ -193,8 +206,8 @@ def create():
             current_user, url_for("entries.create"), request.form, error.errors, form_id=form_id
         )
         form.htmx = is_htmx()
-        template = "entries/_entry_form.html" if is_htmx() else "entries/new.html"
-        return not_saved(render_template(template, form=form), error)
+        page = page_or_fragment("entries/new.html", "entries/_entry_form.html", form=form)
+        return not_saved(page, error)
     # A date chosen for a run of backdated sessions stays for the next one, until it is
     # changed or the day changes (a page open past midnight starts from the new today).
     today = user_today(current_user)
@@ -202,9 +215,15 @@ def create():
     kept = None
     if page_day == today.isoformat() and entry.study_date != today:
         kept = entry.study_date.isoformat()
-    if not is_htmx():
-        flash("Entry saved.", "success")
-        return see_other(url_for("entries.today", date=kept))
+    return redirect_or_fragment(
+        url_for("entries.today", date=kept),
+        lambda: _created(entry, form_id, kept, today, page_day),
+        message="Entry saved.",
+    )
+
+
+def _created(entry, form_id: str, kept: str | None, today: date, page_day: str):
+    """For htmx: a fresh quick-add form and the list the new entry shows in."""
     fresh = new_entry_form(current_user, url_for("entries.create"), form_id=form_id)
     fresh.values["stage"] = str(entry.stage_id)
     fresh.autofocus = "duration"
@@ -285,12 +304,13 @@ def update(entry_id: int):
     except NOT_SAVED as error:
         form = submitted_form(current_user, action, request.form, error.errors, entry=entry)
         form.htmx = is_htmx()
-        template = "entries/_entry_form.html" if is_htmx() else "entries/edit.html"
-        return not_saved(render_template(template, form=form), error)
-    if not is_htmx():
-        flash("Entry updated.", "success")
-        return see_other(url_for("entries.show", entry_id=entry.id))
-    return _changed_row(entry_id, "Entry updated.", was_on)
+        page = page_or_fragment("entries/edit.html", "entries/_entry_form.html", form=form)
+        return not_saved(page, error)
+    return redirect_or_fragment(
+        url_for("entries.show", entry_id=entry.id),
+        lambda: _changed_row(entry_id, "Entry updated.", was_on),
+        message="Entry updated.",
+    )
 
 
 def _changed_row(entry_id: int, announcement: str, *days):
@@ -324,13 +344,16 @@ def delete(entry_id: int):
     """Delete an entry; it can be restored with Undo for a while."""
     entry = _entry_or_404(entry_id)
     services.delete_entry(entry)
-    if not is_htmx():
-        flash(str(entry.id), "undo")
-        return see_other(_back_to(url_for("entries.journal")))
-    html = render_template(
-        "entries/_entry_deleted.html", entry=entry, **_totals_around(entry.study_date)
+
+    def deleted_row():
+        html = render_template(
+            "entries/_entry_deleted.html", entry=entry, **_totals_around(entry.study_date)
+        )
+        return trigger(current_app.make_response(html), ENTRIES_CHANGED)
+
+    return redirect_or_fragment(
+        _back_to(url_for("entries.journal")), deleted_row, message=str(entry.id), category="undo"
     )
-    return trigger(current_app.make_response(html), ENTRIES_CHANGED)
 
 
 @bp.post("/entries/<int:entry_id>/restore")
@@ -339,15 +362,21 @@ def restore(entry_id: int):
     try:
         services.restore_entry(entry)
     except ValidationError as error:
-        if not is_htmx():
-            flash(error.errors["entry"], "error")
-            return see_other(_back_to(url_for("entries.journal")))
-        html = render_template("entries/_entry_deleted.html", entry=entry, error=error.errors)
-        return html, 422
-    if not is_htmx():
-        flash("Entry restored.", "success")
-        return see_other(_back_to(url_for("entries.show", entry_id=entry.id)))
-    return _changed_row(entry_id, "Entry restored.")
+        errors = error.errors
+        return redirect_or_fragment(
+            _back_to(url_for("entries.journal")),
+            lambda: (
+                render_template("entries/_entry_deleted.html", entry=entry, error=errors),
+                422,
+            ),
+            message=errors["entry"],
+            category="error",
+        )
+    return redirect_or_fragment(
+        _back_to(url_for("entries.show", entry_id=entry.id)),
+        lambda: _changed_row(entry_id, "Entry restored."),
+        message="Entry restored.",
+    )
 
 
 def _back_to(default: str) -> str:

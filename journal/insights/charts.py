@@ -7,6 +7,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup, escape
 
@@ -15,6 +16,9 @@ from ..editor.suggestions import coded_days
 from ..roadmap.queries import StageRef, stage_refs
 from ..templating import MONTHS, day_label, duration_text
 from . import services
+
+if TYPE_CHECKING:
+    from ..auth.models import User
 
 WEEK_SPANS = (12, 52)
 CALENDAR_DAYS = 365
@@ -73,7 +77,7 @@ class WeeksChart:
         return self.span * 10
 
 
-def weeks_chart(user, today: date, span: int) -> WeeksChart:
+def weeks_chart(user: User, today: date, span: int) -> WeeksChart:
     """Hours per week over the last ``span`` weeks (this one included), stacked by stage."""
     current, _ = week_bounds(today, user.week_start)
     firsts = [current - timedelta(weeks=n) for n in range(span - 1, -1, -1)]
@@ -158,7 +162,7 @@ class Calendar:
         return [cell for cell in self.cells if cell.stages]
 
 
-def calendar(user, today: date) -> Calendar:
+def calendar(user: User, today: date) -> Calendar:
     """The last 365 days, today included: a column per week, a row per weekday."""
     first = today - timedelta(days=CALENDAR_DAYS - 1)
     origin, _ = week_bounds(first, user.week_start)

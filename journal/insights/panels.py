@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from ..clock import week_bounds
 from ..roadmap.queries import StageRef, stage_refs
 from . import services
 from .ranges import DateRange
 from .streaks import Streaks, find_streaks
+
+if TYPE_CHECKING:
+    from ..auth.models import User
 
 # "The current pace" is the average over the days studied so far, today included: the
 # last four weeks at most (PACE_DAYS), a week at least (PACE_MIN_DAYS; see pace_days).
@@ -51,7 +55,7 @@ class RangePanel:
     totals: services.Totals
 
 
-def range_panel(user, chosen: DateRange) -> RangePanel:
+def range_panel(user: User, chosen: DateRange) -> RangePanel:
     """Hours per stage and the totals of the chosen range: two aggregates."""
     by_stage = services.minutes_by_stage(user, chosen.first, chosen.last)
     totals = services.totals(user, chosen.first, chosen.last)
@@ -104,7 +108,7 @@ class WeekGoal:
         return max(self.rows, key=lambda row: row.minutes, default=None)
 
 
-def week_goal(user, today: date) -> WeekGoal:
+def week_goal(user: User, today: date) -> WeekGoal:
     """This week (the user's weeks) against the weekly goal, and its spread over stages."""
     first, last = week_bounds(today, user.week_start)
     by_stage = services.minutes_by_stage(user, first, last)
@@ -125,7 +129,7 @@ class StreakPanel:
         return max(0, self.minimum - self.today_minutes)
 
 
-def streak_panel(user, today: date) -> StreakPanel:
+def streak_panel(user: User, today: date) -> StreakPanel:
     days = services.days_with_at_least(user, user.daily_minimum_minutes, today)
     streaks = find_streaks(
         days, today, rest_days=user.rest_days_per_week, week_start=user.week_start
@@ -208,7 +212,7 @@ class PacePanel:
         return dates[-1] if dates and all(dates) else None
 
 
-def pace_panel(user, today: date) -> PacePanel:
+def pace_panel(user: User, today: date) -> PacePanel:
     """Per active stage: hours against the suggestion, topics done, the projected finish.
 
     Stages are taken in roadmap order at the current pace (see pace_days): a stage is

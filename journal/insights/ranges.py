@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ..clock import week_bounds
+from ..validation import parse_date_range
 
 PRESETS = {
     "week": "This week",
@@ -70,25 +71,11 @@ def parse_range(args: Mapping[str, str], today: date, week_start: int) -> DateRa
         return DateRange(key, *preset_bounds(key, today, week_start))
     date_from = (args.get("from") or "").strip()[:10]
     date_to = (args.get("to") or "").strip()[:10]
-    errors: dict[str, str] = {}
-    first = _parse_date(date_from, "From", errors, "from")
-    last = _parse_date(date_to, "To", errors, "to")
-    if not date_from and not date_to and not errors:
+    first, last, errors = parse_date_range({"from": date_from, "to": date_to})
+    if not date_from and not date_to:
         errors["from"] = "From or To: give at least one date, such as 2026-03-14."
-    if first and last and first > last:
-        errors["to"] = "To must be on or after From."
     if errors:
         fallback = DateRange(DEFAULT, *preset_bounds(DEFAULT, today, week_start))
         fallback.date_from, fallback.date_to, fallback.errors = date_from, date_to, errors
         return fallback
     return DateRange(CUSTOM, first, last, date_from, date_to)
-
-
-def _parse_date(text: str, label: str, errors: dict[str, str], name: str) -> date | None:
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        errors[name] = f"{label} must be a date such as 2026-03-14."
-        return None

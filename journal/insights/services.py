@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
+from typing import TYPE_CHECKING
 
 from sqlalchemy import bindparam, case, func, select
 
@@ -18,6 +19,9 @@ from ..entries.models import Entry
 from ..entries.queries import live
 from ..extensions import db
 from ..roadmap.models import Topic
+
+if TYPE_CHECKING:
+    from ..auth.models import User
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,7 @@ def _live(first: bool = False, last: bool = False) -> list:
     return conditions
 
 
-def _bounds(user, first: date | None, last: date | None) -> tuple[tuple[bool, bool], dict]:
+def _bounds(user: User, first: date | None, last: date | None) -> tuple[tuple[bool, bool], dict]:
     """Which bounds a statement needs, and the parameters to run it with."""
     return (first is not None, last is not None), {"user_id": user.id, "first": first, "last": last}
 
@@ -89,7 +93,7 @@ def _totals_statement(bounds: tuple[bool, bool]):
     ).where(*_live(*bounds))
 
 
-def totals(user, first: date | None = None, last: date | None = None) -> Totals:
+def totals(user: User, first: date | None = None, last: date | None = None) -> Totals:
     """Minutes, entries and days with an entry from ``first`` to ``last`` (None: no bound)."""
     bounds, parameters = _bounds(user, first, last)
     minutes, entries, days, first_day = db.session.execute(
@@ -107,7 +111,9 @@ def _by_stage_statement(bounds: tuple[bool, bool]):
     )
 
 
-def minutes_by_stage(user, first: date | None = None, last: date | None = None) -> dict[int, int]:
+def minutes_by_stage(
+    user: User, first: date | None = None, last: date | None = None
+) -> dict[int, int]:
     """Minutes per stage from ``first`` to ``last``; stages without an entry are left out."""
     bounds, parameters = _bounds(user, first, last)
     rows = db.session.execute(_by_stage_statement(bounds), parameters)
@@ -124,7 +130,7 @@ def _by_day_and_stage_statement():
     )
 
 
-def minutes_by_day_and_stage(user, first: date, last: date) -> list[DayStage]:
+def minutes_by_day_and_stage(user: User, first: date, last: date) -> list[DayStage]:
     """Minutes per day and stage from ``first`` to ``last``: at most days times stages rows."""
     _, parameters = _bounds(user, first, last)
     rows = db.session.execute(_by_day_and_stage_statement(), parameters)
@@ -142,7 +148,7 @@ def _days_statement():
     )
 
 
-def days_with_at_least(user, minimum: int, last: date) -> list[date]:
+def days_with_at_least(user: User, minimum: int, last: date) -> list[date]:
     """Every day up to ``last`` whose minutes reach ``minimum``, oldest first."""
     parameters = {"user_id": user.id, "last": last, "minimum": minimum}
     return list(db.session.scalars(_days_statement(), parameters))
@@ -163,7 +169,7 @@ def _stage_minutes_statement():
     )
 
 
-def stage_minutes_with_recent(user, since: date) -> dict[int, StageMinutes]:
+def stage_minutes_with_recent(user: User, since: date) -> dict[int, StageMinutes]:
     """Per stage: all minutes ever, those dated ``since`` or later, and the first day, in
     one pass."""
     rows = db.session.execute(_stage_minutes_statement(), {"user_id": user.id, "since": since})
@@ -182,7 +188,7 @@ def _topic_counts_statement():
     )
 
 
-def topic_counts(user) -> dict[int, TopicCounts]:
+def topic_counts(user: User) -> dict[int, TopicCounts]:
     """Per stage: its active topics, and how many are learning, done or skipped."""
     rows = db.session.execute(_topic_counts_statement(), {"user_id": user.id})
     counts: dict[int, dict[str, int]] = {}

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
 from flask import (
     Blueprint,
-    flash,
     make_response,
     redirect,
     render_template,
@@ -13,27 +16,16 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
-from ..auth.timezones import timezone_context
+from ..auth.settings_page import render_settings_page
 from ..cache import journal_state, kept_page, render_cache
 from ..clock import user_today
-from ..htmx import is_htmx, is_partial, not_saved, render, see_other
+from ..htmx import is_htmx, is_partial, not_saved, redirect_or_fragment, render
 from ..validation import NOT_SAVED
 from . import charts, panels, services
 from .ranges import PRESETS, parse_range
-from .settings import WEEK_STARTS, form_values, parse_settings, save_settings
+from .settings import WEEK_STARTS, SettingsForm, form_values, save_settings
 
 bp = Blueprint("insights", __name__, url_prefix="/dashboard")
-
-# Panel name: (template, title). Each is its own URL, refreshed on "entries-changed".
-PANELS = {
-    "week": ("insights/_week.html", "This week"),
-    "streak": ("insights/_streak.html", "Streak"),
-    "totals": ("insights/_totals.html", "All time"),
-    "weeks": ("insights/_weeks.html", "Hours per week"),
-    "calendar": ("insights/_calendar.html", "The last 365 days"),
-    "pace": ("insights/_pace.html", "Roadmap pace"),
-    "week-stages": ("insights/_week_stages.html", "This week by stage"),
-}
 
 
 @bp.before_request
@@ -47,22 +39,60 @@ def _weeks_span() -> int:
     return span if span in charts.WEEK_SPANS else charts.WEEK_SPANS[0]
 
 
-def _context(name: str) -> dict:
-    """What panel ``name`` needs; only its own aggregates run."""
-    today = user_today(current_user)
-    if name == "week" or name == "week-stages":
-        return {"goal": panels.week_goal(current_user, today)}
-    if name == "streak":
-        return {"streak": panels.streak_panel(current_user, today)}
-    if name == "totals":
-        return {"totals": services.totals(current_user)}
-    if name == "weeks":
-        return {"weeks": charts.weeks_chart(current_user, today, _weeks_span())}
-    if name == "calendar":
-        return {"calendar": charts.calendar(current_user, today)}
-    if name == "pace":
-        return {"pace": panels.pace_panel(current_user, today)}
-    raise KeyError(name)
+@dataclass(frozen=True)
+class Panel:
+    template: str
+    title: str
+    # The template's name for what the panel shows, and how it is worked out for the
+    # user's today: only the panel's own aggregates run.
+    name: str
+    build: Callable[[date], object]
+    # On the dashboard itself (the others are shown elsewhere: Today's chart).
+    on_dashboard: bool = True
+
+    def context(self, today: date) -> dict:
+        return {self.name: self.build(today)}
+
+
+def _week_goal(today: date):
+    return panels.week_goal(current_user, today)
+
+
+# Every panel by name, in the dashboard's order. Each is its own URL, refreshed on
+# "entries-changed".
+PANELS = {
+    "week": Panel("insights/_week.html", "This week", "goal", _week_goal),
+    "streak": Panel(
+        "insights/_streak.html",
+        "Streak",
+        "streak",
+        lambda today: panels.streak_panel(current_user, today),
+    ),
+    "totals": Panel(
+        "insights/_totals.html", "All time", "totals", lambda today: services.totals(current_user)
+    ),
+    "weeks": Panel(
+        "insights/_weeks.html",
+        "Hours per week",
+        "weeks",
+        lambda today: charts.weeks_chart(current_user, today, _weeks_span()),
+    ),
+    "calendar": Panel(
+        "insights/_calendar.html",
+        "The last 365 days",
+        "calendar",
+        lambda today: charts.calendar(current_user, today),
+    ),
+    "pace": Panel(
+        "insights/_pace.html",
+        "Roadmap pace",
+        "pace",
+        lambda today: panels.pace_panel(current_user, today),
+    ),
+    "week-stages": Panel(
+        "insights/_week_stages.html", "This week by stage", "goal", _week_goal, on_dashboard=False
+    ),
+}
 
 
 def _range_context() -> dict:
@@ -94,18 +124,25 @@ def dashboard():
 
 def _dashboard_body() -> str:
     context = _range_context()
-    for name in ("week", "streak", "totals", "weeks", "calendar", "pace"):
-        context.update(_context(name))
+    today = user_today(current_user)
+    for shown in PANELS.values():
+        if shown.on_dashboard:
+            context.update(shown.context(today))
     return render_template("insights/_dashboard_body.html", **context)
 
 
-@bp.get("/<any(week, streak, totals, weeks, calendar, pace, 'week-stages'):name>")
+@bp.get("/<any({}):name>".format(", ".join(f"'{name}'" for name in PANELS)))
 def panel(name: str):
     """One panel on a page of its own, or its fragment for htmx."""
-    template, title = PANELS[name]
-    return render("insights/panel.html", template, panel=template, title=title, **_context(name))
+    shown = PANELS[name]
+    context = shown.context(user_today(current_user))
+    return render(
+        "insights/panel.html", shown.template, panel=shown.template, title=shown.title, **context
+    )
 
 
+# Every settings form posts under /settings/... but the goals', which keep the URL that open
+# pages and bookmarks hold; its page is the settings page (auth.settings_page).
 @bp.get("/settings")
 def settings_page():
     """The goals are edited on the settings page (a reload after a failed save lands here)."""
@@ -116,28 +153,30 @@ def settings_page():
 def settings():
     """Save the daily minimum, weekly goal, week start and rest days."""
     try:
-        chosen = parse_settings(request.form)
+        chosen = SettingsForm.read(request.form)
         save_settings(current_user, chosen)
     except NOT_SAVED as error:
         context = {"insights_errors": error.errors, "insights_values": request.form}
         if is_htmx():
             return not_saved(render_template("insights/_settings_section.html", **context), error)
-        context.update(timezone_context(selected=current_user.timezone))
-        page = render_template("auth/settings.html", errors={}, **context)
-        return not_saved(page, error)
-    if not is_htmx():
-        flash("Insight settings saved.", "success")
-        return see_other(url_for("auth.settings") + "#insights-settings")
-    return render_template("insights/_settings_section.html", insights_saved=True)
+        return not_saved(render_settings_page(current_user, **context), error)
+    return redirect_or_fragment(
+        url_for("auth.settings") + "#insights-settings",
+        lambda: render_template(
+            "insights/_settings_section.html",
+            insights_saved=True,
+            insights_values=form_values(current_user),
+        ),
+        message="Insight settings saved.",
+    )
 
 
 @bp.app_context_processor
 def _shared_with_other_pages():
-    """For the pieces other areas' pages include: the settings section, Today's chart."""
+    """A constant for the settings section (the views pass its values: templates run no
+    queries)."""
     return {
         "insights_week_starts": WEEK_STARTS,
-        "insights_form_values": form_values,
-        "insights_week_goal": lambda: panels.week_goal(current_user, user_today(current_user)),
     }
 
 

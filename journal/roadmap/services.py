@@ -5,15 +5,19 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..db import utcnow, write_transaction
 from ..extensions import db
-from ..validation import ValidationError, clean_text, parse_int
+from ..validation import ValidationError, clean_text, parse_id
 from .default import DEFAULT_ROADMAP
 from .models import TOPIC_STATES, Stage, Topic
+
+if TYPE_CHECKING:
+    from ..auth.models import User
 
 COLOR_RE = re.compile(r"^#[0-9a-f]{6}$")
 STAGE_NAME_MAX = 80
@@ -30,7 +34,7 @@ class StageInput:
     description: str
 
 
-def copy_default_roadmap(user) -> None:
+def copy_default_roadmap(user: User) -> None:
     """Give ``user`` their own copy of the default roadmap (inside the caller's transaction)."""
     for position, default in enumerate(DEFAULT_ROADMAP, start=1):
         stage = Stage(
@@ -48,7 +52,7 @@ def copy_default_roadmap(user) -> None:
         db.session.add(stage)
 
 
-def stages_of(user, *, archived: bool | None = False) -> list[Stage]:
+def stages_of(user: User, *, archived: bool | None = False) -> list[Stage]:
     """The user's stages in roadmap order, with their topics loaded.
 
     ``archived=False`` gives the active stages, True the archived ones, None all.
@@ -66,11 +70,16 @@ def stages_of(user, *, archived: bool | None = False) -> list[Stage]:
     return list(db.session.scalars(query))
 
 
-def get_stage(user, stage_id: int) -> Stage | None:
-    return db.session.scalar(select(Stage).where(Stage.id == stage_id, Stage.user_id == user.id))
+def get_stage(user: User, stage_id: int | str | None) -> Stage | None:
+    """The user's stage with this id, however it came (a form's text, a URL's number):
+    the one way to look a stage up by id, read through ``parse_id``."""
+    wanted = parse_id(stage_id)
+    if wanted is None:
+        return None
+    return db.session.scalar(select(Stage).where(Stage.id == wanted, Stage.user_id == user.id))
 
 
-def match_stage(user, text: str, *, archived: bool = False) -> Stage:
+def match_stage(user: User, text: str, *, archived: bool = False) -> Stage:
     """The stage ``text`` names, case aside: its whole name, else the one stage whose name,
     or a word in it, starts with ``text`` ("sql" finds "Databases and SQL"). Archived
     stages are matched only by their whole name unless ``archived``.
@@ -110,47 +119,53 @@ def match_stage(user, text: str, *, archived: bool = False) -> Stage:
 _WORD_RE = re.compile(r"[^\w]+")
 
 
-def get_topic(user, topic_id: int) -> Topic | None:
+def get_topic(user: User, topic_id: int) -> Topic | None:
     return db.session.scalar(select(Topic).where(Topic.id == topic_id, Topic.user_id == user.id))
 
 
-def parse_stage_form(form: Mapping[str, str]) -> StageInput:
-    """Read a stage form, or raise ValidationError naming each field at fault."""
-    errors: dict[str, str] = {}
-    name = clean_text(form.get("name"))
+def stage_name_error(name: str) -> str | None:
     if not name:
-        errors["name"] = "Name is required."
-    elif len(name) > STAGE_NAME_MAX:
-        errors["name"] = f"Name must be at most {STAGE_NAME_MAX} characters."
-    color = clean_text(form.get("color")).lower()
-    if not COLOR_RE.match(color):
-        errors["color"] = "Colour must be a hex colour such as #3b82f6."
-    weeks_text = clean_text(form.get("weeks"))
-    weeks = None
-    if weeks_text:
-        weeks = parse_int(weeks_text, 1, MAX_WEEKS)
-        if weeks is None:
-            errors["weeks"] = f"Suggested weeks must be a whole number from 1 to {MAX_WEEKS}."
-    description = clean_text(form.get("description"))
-    if len(description) > DESCRIPTION_MAX:
-        errors["description"] = f"Description must be at most {DESCRIPTION_MAX} characters."
+        return "Name is required."
+    if len(name) > STAGE_NAME_MAX:
+        return f"Name must be at most {STAGE_NAME_MAX} characters."
+    return None
+
+
+COLOR_WRONG = "Colour must be a hex colour such as #3b82f6."
+WEEKS_WRONG = f"Suggested weeks must be a whole number from 1 to {MAX_WEEKS}."
+DESCRIPTION_WRONG = f"Description must be at most {DESCRIPTION_MAX} characters."
+
+
+def topic_name_error(name: str) -> str | None:
+    if not name:
+        return "Topic name is required."
+    if len(name) > TOPIC_NAME_MAX:
+        return f"Topic name must be at most {TOPIC_NAME_MAX} characters."
+    return None
+
+
+def check_stage(data: StageInput) -> None:
+    """What must stay true of a saved stage, however its fields were read."""
+    errors: dict[str, str] = {}
+    if message := stage_name_error(data.name):
+        errors["name"] = message
+    if not COLOR_RE.match(data.color):
+        errors["color"] = COLOR_WRONG
+    if data.weeks is not None and not 1 <= data.weeks <= MAX_WEEKS:
+        errors["weeks"] = WEEKS_WRONG
+    if len(data.description) > DESCRIPTION_MAX:
+        errors["description"] = DESCRIPTION_WRONG
     if errors:
         raise ValidationError(errors)
-    return StageInput(name=name, color=color, weeks=weeks, description=description)
 
 
-def parse_topic_name(form: Mapping[str, str]) -> str:
-    name = clean_text(form.get("name"))
-    if not name:
-        raise ValidationError.one("name", "Topic name is required.")
-    if len(name) > TOPIC_NAME_MAX:
-        raise ValidationError.one(
-            "name", f"Topic name must be at most {TOPIC_NAME_MAX} characters."
-        )
-    return name
+def check_topic_name(name: str) -> None:
+    if message := topic_name_error(name):
+        raise ValidationError.one("name", message)
 
 
-def create_stage(user, data: StageInput) -> Stage:
+def create_stage(user: User, data: StageInput) -> Stage:
+    check_stage(data)
     with write_transaction() as session:
         last = session.scalar(select(func.max(Stage.position)).where(Stage.user_id == user.id))
         stage = Stage(
@@ -166,6 +181,7 @@ def create_stage(user, data: StageInput) -> Stage:
 
 
 def update_stage(stage: Stage, data: StageInput) -> None:
+    check_stage(data)
     with write_transaction():
         stage.name = data.name
         stage.color = data.color
@@ -179,19 +195,20 @@ def set_stage_archived(stage: Stage, archived: bool) -> None:
         stage.archived_at = utcnow() if archived else None
 
 
-def move_stage(user, stage: Stage, direction: str) -> None:
+def move_stage(user: User, stage: Stage, direction: str) -> None:
     """Swap ``stage`` with its active neighbour above ("up") or below ("down")."""
     with write_transaction():
         _swap_with_neighbour(stage, stages_of(user), direction)
 
 
-def stage_ends(user, stage: Stage) -> tuple[bool, bool]:
+def stage_ends(user: User, stage: Stage) -> tuple[bool, bool]:
     """Whether ``stage`` is the first and whether it is the last of the active stages."""
     ids = [active.id for active in stages_of(user)] if not stage.archived else []
     return (not ids or ids[0] == stage.id), (not ids or ids[-1] == stage.id)
 
 
 def create_topic(stage: Stage, name: str) -> Topic:
+    check_topic_name(name)
     with write_transaction() as session:
         last = session.scalar(select(func.max(Topic.position)).where(Topic.stage_id == stage.id))
         topic = Topic(user_id=stage.user_id, stage_id=stage.id, position=(last or 0) + 1, name=name)
@@ -200,6 +217,7 @@ def create_topic(stage: Stage, name: str) -> Topic:
 
 
 def rename_topic(topic: Topic, name: str) -> None:
+    check_topic_name(name)
     with write_transaction():
         topic.name = name
 

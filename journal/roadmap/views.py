@@ -8,9 +8,10 @@ from flask import Blueprint, abort, current_app, render_template, request, url_f
 from flask_login import current_user, login_required
 
 from ..events import ROADMAP_CHANGED
-from ..htmx import is_htmx, local_path, not_saved, render, see_other, trigger
+from ..htmx import local_path, not_saved, page_or_fragment, redirect_or_fragment, render, trigger
 from ..validation import NOT_SAVED, ValidationError
 from . import services
+from .forms import StageForm, TopicForm
 
 bp = Blueprint("roadmap", __name__, url_prefix="/roadmap")
 
@@ -55,12 +56,14 @@ def _topic_or_404(topic_id: int):
 def _changed(template: str, anchor: str = "", **context):
     """After a change: htmx gets the updated region, a plain form goes back to the roadmap
     (at ``anchor``, the row that changed, so the page does not open at its top)."""
-    if not is_htmx():
-        back = local_path(request.form.get("next")) or url_for("roadmap.index")
-        return see_other(f"{back}#{anchor}" if anchor else back)
-    context.setdefault("on_roadmap", _on_roadmap_page())
-    response = current_app.make_response(render_template(template, **context))
-    return trigger(response, ROADMAP_CHANGED)
+    back = local_path(request.form.get("next")) or url_for("roadmap.index")
+
+    def region():
+        context.setdefault("on_roadmap", _on_roadmap_page())
+        response = current_app.make_response(render_template(template, **context))
+        return trigger(response, ROADMAP_CHANGED)
+
+    return redirect_or_fragment(f"{back}#{anchor}" if anchor else back, region)
 
 
 @bp.get("")
@@ -72,12 +75,12 @@ def index():
 @bp.post("/stages")
 def add_stage():
     try:
-        data = services.parse_stage_form(request.form)
+        data = StageForm.read(request.form)
         services.create_stage(current_user, data)
     except NOT_SAVED as error:
         context = _roadmap_context(new_stage_errors=error.errors, new_stage_values=request.form)
-        template = "roadmap/_stage_new.html" if is_htmx() else "roadmap/index.html"
-        return not_saved(render_template(template, **context), error)
+        page = page_or_fragment("roadmap/index.html", "roadmap/_stage_new.html", **context)
+        return not_saved(page, error)
     return _changed("roadmap/_roadmap.html", **_roadmap_context())
 
 
@@ -116,12 +119,12 @@ def edit_stage(stage_id: int):
 def update_stage(stage_id: int):
     stage = _stage_or_404(stage_id)
     try:
-        data = services.parse_stage_form(request.form)
+        data = StageForm.read(request.form)
         services.update_stage(stage, data)
     except NOT_SAVED as error:
-        template = "roadmap/_stage_form.html" if is_htmx() else "roadmap/stage_edit.html"
         context = {"stage": stage, "values": request.form, "errors": error.errors}
-        return not_saved(render_template(template, **context), error)
+        page = page_or_fragment("roadmap/stage_edit.html", "roadmap/_stage_form.html", **context)
+        return not_saved(page, error)
     ends = services.stage_ends(current_user, stage)
     return _changed("roadmap/_stage_head.html", stage=stage, stage_ends=ends)
 
@@ -155,7 +158,7 @@ def restore_stage(stage_id: int):
 def add_topic(stage_id: int):
     stage = _stage_or_404(stage_id)
     try:
-        name = services.parse_topic_name(request.form)
+        name = TopicForm.read(request.form)
         services.create_topic(stage, name)
     except NOT_SAVED as error:
         context = {
@@ -164,8 +167,8 @@ def add_topic(stage_id: int):
             "topic_value": request.form,
             "on_roadmap": False,
         }
-        template = "roadmap/_topics.html" if is_htmx() else "roadmap/stage.html"
-        return not_saved(render_template(template, **context), error)
+        page = page_or_fragment("roadmap/stage.html", "roadmap/_topics.html", **context)
+        return not_saved(page, error)
     return _changed("roadmap/_topics.html", stage=stage)
 
 
@@ -198,12 +201,12 @@ def edit_topic(topic_id: int):
 def rename_topic(topic_id: int):
     topic = _topic_or_404(topic_id)
     try:
-        name = services.parse_topic_name(request.form)
+        name = TopicForm.read(request.form)
         services.rename_topic(topic, name)
     except NOT_SAVED as error:
-        template = "roadmap/_topic_form.html" if is_htmx() else "roadmap/topic_edit.html"
         context = {"topic": topic, "value": request.form.get("name", ""), "errors": error.errors}
-        return not_saved(render_template(template, **context), error)
+        page = page_or_fragment("roadmap/topic_edit.html", "roadmap/_topic_form.html", **context)
+        return not_saved(page, error)
     return _changed("roadmap/_topic.html", topic=topic)
 
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from functools import partial
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -15,8 +16,12 @@ from ..editor.export import editor_export
 from ..entries.models import Entry, EntryTag, entry_topics
 from ..extensions import db
 from ..roadmap.models import Stage, Topic
-from ..validation import ValidationError, parse_id
+from ..roadmap.services import get_stage
+from ..validation import ValidationError, parse_date_range
 from .records import EntryRecord, JournalData, StageRecord, TopicRecord, name_key
+
+if TYPE_CHECKING:
+    from ..auth.models import User
 
 
 @dataclass(frozen=True)
@@ -34,27 +39,18 @@ class ExportFilters:
         return {key: value for key, value in values.items() if value}
 
 
-def parse_filters(user, args: Mapping[str, str], *, stage_by_name: bool = False) -> ExportFilters:
+def parse_filters(
+    user: User, args: Mapping[str, str], *, stage_by_name: bool = False
+) -> ExportFilters:
     """Read the date range and stage; raise ValidationError naming each bad one.
 
     The page sends a stage's id; the command line names the stage (``stage_by_name``).
     """
-    errors: dict[str, str] = {}
-    dates: dict[str, date | None] = {}
-    for key, label in (("from", "From"), ("to", "To")):
-        text = (args.get(key) or "").strip()
-        dates[key] = None
-        if text:
-            try:
-                dates[key] = date.fromisoformat(text)
-            except ValueError:
-                errors[key] = f"{label} must be a date such as 2026-03-14."
-    if dates["from"] and dates["to"] and dates["from"] > dates["to"]:
-        errors["to"] = "To must be on or after From."
+    first, last, errors = parse_date_range(args)
     stage = None
     wanted = (args.get("stage") or "").strip()
     if wanted:
-        stage = find_stage(user, wanted) if stage_by_name else _stage_by_id(user, wanted)
+        stage = find_stage(user, wanted) if stage_by_name else get_stage(user, wanted)
         if stage is None:
             errors["stage"] = (
                 f"Stage “{wanted}” is not one of your stages."
@@ -63,17 +59,10 @@ def parse_filters(user, args: Mapping[str, str], *, stage_by_name: bool = False)
             )
     if errors:
         raise ValidationError(errors)
-    return ExportFilters(dates["from"], dates["to"], stage)
+    return ExportFilters(first, last, stage)
 
 
-def _stage_by_id(user, text: str) -> Stage | None:
-    stage_id = parse_id(text)
-    if stage_id is None:
-        return None
-    return db.session.scalar(select(Stage).where(Stage.id == stage_id, Stage.user_id == user.id))
-
-
-def find_stage(user, name: str) -> Stage | None:
+def find_stage(user: User, name: str) -> Stage | None:
     """The user's stage with this name (case and spacing aside), if any."""
     wanted = name_key(name)
     stages = db.session.scalars(
@@ -82,7 +71,7 @@ def find_stage(user, name: str) -> Stage | None:
     return next((stage for stage in stages if name_key(stage.name) == wanted), None)
 
 
-def load_journal(user, filters: ExportFilters | None = None) -> JournalData:
+def load_journal(user: User, filters: ExportFilters | None = None) -> JournalData:
     """Everything an export writes: entries oldest first, the roadmap, the settings."""
     filters = filters or ExportFilters()
     conditions = [Entry.user_id == user.id, Entry.deleted_at.is_(None)]
@@ -155,7 +144,7 @@ def load_journal(user, filters: ExportFilters | None = None) -> JournalData:
     )
 
 
-def _stages(user, only: Stage | None) -> list[StageRecord]:
+def _stages(user: User, only: Stage | None) -> list[StageRecord]:
     query = (
         select(Stage)
         .where(Stage.user_id == user.id)

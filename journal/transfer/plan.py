@@ -11,6 +11,7 @@ import itertools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import exists, select
 
@@ -32,6 +33,9 @@ from .records import (
     name_key,
     slug,
 )
+
+if TYPE_CHECKING:
+    from ..auth.models import User
 
 
 @dataclass
@@ -86,7 +90,9 @@ class ImportPlan:
         )
 
 
-def plan_import(user, data: JournalData, fmt: str, stage_choice: Stage | None = None) -> ImportPlan:
+def plan_import(
+    user: User, data: JournalData, fmt: str, stage_choice: Stage | None = None
+) -> ImportPlan:
     """Check every entry and stage of ``data``; raise FormatError at the first fault."""
     stages = {name_key(stage.name): stage for stage in stages_of(user, archived=None)}
     by_slug = {slug(stage.name): stage for stage in stages.values()}
@@ -163,7 +169,7 @@ def _key(entry: EntryRecord) -> tuple:
     return (entry.study_date, name_key(entry.stage), entry.minutes, entry.notes)
 
 
-def _existing_keys(user, entries: list[EntryRecord]) -> Counter:
+def _existing_keys(user: User, entries: list[EntryRecord]) -> Counter:
     """How many entries the journal already has for each (date, stage, duration, notes)."""
     if not entries:
         return Counter()

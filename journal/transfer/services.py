@@ -33,7 +33,7 @@ class ExportFile:
     entries: int
 
 
-def export_file(user, fmt: str, filters: ExportFilters | None = None) -> ExportFile:
+def export_file(user: User, fmt: str, filters: ExportFilters | None = None) -> ExportFile:
     """The user's journal (or the filtered part of it) in format ``fmt``."""
     chosen = EXPORT_FORMATS[fmt]
     filters = filters or ExportFilters()
@@ -54,20 +54,24 @@ def export_file(user, fmt: str, filters: ExportFilters | None = None) -> ExportF
     return ExportFile(filename, chosen.mimetype, chosen.write(journal), len(journal.entries))
 
 
-def read_upload(user, data: bytes, filename: str = "", fmt: str = "") -> tuple[str, JournalData]:
+def read_upload(
+    user: User, data: bytes, filename: str = "", fmt: str = ""
+) -> tuple[str, JournalData]:
     """Read a file for ``user`` (jrnl's local times are in the user's time zone)."""
     return read_file(data, filename, fmt, zone=user_zone(user))
 
 
 def preview_import(
-    user, data: bytes, filename="", fmt="", stage: Stage | None = None
+    user: User, data: bytes, filename="", fmt="", stage: Stage | None = None
 ) -> ImportPlan:
     """What importing the file would do; raises FormatError when it cannot be imported."""
     fmt, journal = read_upload(user, data, filename, fmt)
     return plan_import(user, journal, fmt, stage)
 
 
-def import_file(user, data: bytes, filename="", fmt="", stage: Stage | None = None) -> ImportPlan:
+def import_file(
+    user: User, data: bytes, filename="", fmt="", stage: Stage | None = None
+) -> ImportPlan:
     """Import the file: every entry, or none.
 
     Reading, checking, planning and rendering happen before the write lock; the write

@@ -30,8 +30,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import Flask, current_app
+
+if TYPE_CHECKING:
+    from ..auth.models import User
 
 MAX_AGE_SECONDS = 3600
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
@@ -56,7 +60,7 @@ def _folder(app: Flask | None = None) -> Path:
     return folder
 
 
-def _paths(user, token: str) -> tuple[Path, Path]:
+def _paths(user: User, token: str) -> tuple[Path, Path]:
     base = _folder() / f"{int(user.id)}-{token}"
     return base.with_suffix(".upload"), base.with_suffix(".json")
 
@@ -72,7 +76,7 @@ def _locked(folder: Path) -> Iterator[None]:
         os.close(fd)  # closing the file releases the lock
 
 
-def save_upload(user, data: bytes, filename: str, fmt: str) -> Upload:
+def save_upload(user: User, data: bytes, filename: str, fmt: str) -> Upload:
     """Keep a previewed file; raise UploadsFull when the waiting previews fill their room."""
     folder = _folder()
     with _locked(folder):
@@ -100,7 +104,7 @@ def save_upload(user, data: bytes, filename: str, fmt: str) -> Upload:
     return Upload(token, data, filename, fmt)
 
 
-def load_upload(user, token: str | None) -> Upload | None:
+def load_upload(user: User, token: str | None) -> Upload | None:
     """The user's own upload with this token, if it is still there."""
     if not token or not TOKEN_RE.match(token):
         return None
@@ -115,7 +119,7 @@ def load_upload(user, token: str | None) -> Upload | None:
         return None
 
 
-def discard_upload(user, token: str) -> None:
+def discard_upload(user: User, token: str) -> None:
     if TOKEN_RE.match(token or ""):
         _remove(_paths(user, token)[0])
 

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, render_template, request, url_for
+from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from ..entries.models import Entry
 from ..events import ENTRIES_CHANGED, ROADMAP_CHANGED
 from ..extensions import db
-from ..htmx import is_htmx, is_partial, render, see_other, trigger
+from ..htmx import is_partial, redirect_or_fragment, render, trigger
 from ..roadmap.models import Stage
-from ..roadmap.services import stages_of
-from ..validation import ValidationError, parse_id
+from ..roadmap.services import get_stage, stages_of
+from ..validation import ValidationError
 from .collect import parse_filters
 from .formats import EXPORT_FORMATS, IMPORT_FORMATS
 from .records import FormatError, slug
@@ -113,11 +113,7 @@ def _chosen_stage() -> tuple[Stage | None, str | None]:
     text = (request.form.get("stage") or "").strip()
     if not text:
         return None, None
-    stage = None
-    if (stage_id := parse_id(text)) is not None:
-        stage = db.session.scalar(
-            select(Stage).where(Stage.id == stage_id, Stage.user_id == current_user.id)
-        )
+    stage = get_stage(current_user, text)
     return (stage, None) if stage else (None, "Stage: choose a stage from the list.")
 
 
@@ -197,11 +193,13 @@ def confirm():
     events = [ENTRIES_CHANGED]
     if plan.new_stages or plan.new_topics or plan.updated_stages:
         events.append(ROADMAP_CHANGED)
-    if not is_htmx():
-        flash(done_message(plan), "success")
-        return see_other(url_for("transfer.index"))
-    html = render_template("transfer/_import_done.html", plan=plan, message=done_message(plan))
-    return trigger(current_app.make_response(html), *events)
+    message = done_message(plan)
+
+    def import_done():
+        html = render_template("transfer/_import_done.html", plan=plan, message=message)
+        return trigger(current_app.make_response(html), *events)
+
+    return redirect_or_fragment(url_for("transfer.index"), import_done, message=message)
 
 
 def done_message(plan) -> str:

@@ -75,12 +75,8 @@ def long_journal(app, username="alice") -> None:
     from journal.daily.reviews import save_review
     from journal.daily.services import start_timer
     from journal.entries.services import create_entry, parse_entry_form
-    from journal.roadmap.services import (
-        create_topic,
-        parse_stage_form,
-        stages_of,
-        update_stage,
-    )
+    from journal.roadmap.forms import StageForm
+    from journal.roadmap.services import create_topic, stages_of, update_stage
 
     with app.app_context():
         user = get_user_by_name(username)
@@ -97,7 +93,7 @@ def long_journal(app, username="alice") -> None:
             create_entry(user, parse_entry_form(user, form))
         long_name = f"Stage {LONG_WORD[:50]}"
         fields = {"name": long_name, "color": "#3b82f6", "weeks": "4", "description": LONG_URL}
-        update_stage(stages[0], parse_stage_form(fields))
+        update_stage(stages[0], StageForm.read(fields))
         create_topic(stages[0], LONG_WORD)
         save_review(user, week_bounds(today, user.week_start)[0], NOTES)
         start_timer(user, stages[0].id)

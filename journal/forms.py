@@ -1,0 +1,44 @@
+"""Forms: a WTForms class per HTML form reads what the page sent and checks each field in
+its ``validate_<field>`` method; its cleaned data then goes to a service, which is
+request-free and still checks what must stay true (the JSON API calls the same services).
+
+Fields are read as text and checked by the form's own methods rather than by WTForms'
+typed fields and stock validators: each message names the field as the page labels it
+and says what is expected (``Daily minimum must be a whole number of minutes from 1 to
+1440.``), and a value that does not parse is shown back exactly as typed. The controls
+are written in the templates, around the ``field`` macro (templates/_macros.html).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms.validators import ValidationError as Invalid
+
+from .validation import ValidationError
+
+__all__ = ["Form", "Invalid"]
+
+
+class Form(FlaskForm):
+    class Meta:
+        # CSRFProtect (journal/extensions.py) checks every POST of the app already, forms
+        # built by hand and by htmx alike; a second token per form would add nothing.
+        csrf = False
+
+    @classmethod
+    def read(cls, formdata: Mapping[str, str]):
+        """The cleaned data of ``formdata``, or ValidationError naming each field at fault
+        (the first message of each, in the form's order of fields)."""
+        if not hasattr(formdata, "getlist"):
+            formdata = MultiDict(formdata)
+        form = cls(formdata=formdata)
+        if not form.validate():
+            raise ValidationError({name: messages[0] for name, messages in form.errors.items()})
+        return form.cleaned()
+
+    def cleaned(self):
+        """What the service takes (each form says)."""
+        raise NotImplementedError
