@@ -14,7 +14,7 @@ from journal.clock import user_today
 from journal.entries.models import Entry
 from journal.extensions import db
 from journal.transfer.formats import read_file
-from journal.transfer.markdown_blocks import write_entry
+from journal.transfer.formats.markdown_blocks import write_entry
 from journal.transfer.records import EntryRecord, FormatError, join_list, split_list
 
 from .transfer_support import export, import_bytes, user
@@ -332,7 +332,7 @@ def test_the_format_can_be_named_instead_of_recognised(app, auth):
     ],
 )
 def test_notes_that_look_like_structure_come_back_exactly(app, auth, notes):
-    from journal.transfer.markdown_format import STRUCTURE, read_markdown
+    from journal.transfer.formats.markdown_format import STRUCTURE, read_markdown
 
     entry = EntryRecord(study_date=date(2026, 3, 14), stage="A", minutes=5, notes=notes)
     lines = write_entry(entry, 4, STRUCTURE)
@@ -342,7 +342,7 @@ def test_notes_that_look_like_structure_come_back_exactly(app, auth, notes):
 
 @pytest.mark.parametrize("notes", ["hello\n", "a\r\nb\r\n", "x\n\n", "#tag\n\n"])
 def test_a_file_ends_with_one_newline_whatever_the_last_notes_end_with(notes):
-    from journal.transfer.markdown_format import write_markdown
+    from journal.transfer.formats.markdown_format import write_markdown
     from journal.transfer.records import JournalData
 
     entry = EntryRecord(study_date=date(2026, 3, 14), stage="A", minutes=5, notes=notes)

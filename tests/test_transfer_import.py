@@ -268,7 +268,7 @@ def test_jrnl_without_a_stage_waits_for_one(app, auth):
     ],
 )
 def test_jrnl_duration_comes_from_the_text_when_it_says_one(text, minutes):
-    from journal.transfer.jrnl_format import duration_in
+    from journal.transfer.formats.jrnl_format import duration_in
 
     assert duration_in(text) == minutes
 

@@ -21,11 +21,11 @@ import re
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from ..entries.duration import DurationError, parse_duration
-from .checks import check_notes_size
-from .limits import add_entry
+from ...entries.duration import DurationError, parse_duration
+from ..checks import check_notes_size
+from ..limits import add_entry
+from ..records import EntryRecord, FormatError, JournalData
 from .markdown_blocks import EntryBlock
-from .records import EntryRecord, FormatError, JournalData
 
 HEADER = re.compile(
     r"^\[(?P<date>\d{4}-\d{2}-\d{2})[ T](?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"

@@ -8,12 +8,12 @@ import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from ..limits import JSON_MAX_CONTAINERS, JSON_MAX_DEPTH, too_many_entries
+from ..records import FormatError, JournalData
 from .csv_format import COLUMNS, read_csv, write_csv
 from .jrnl_format import looks_like_jrnl_json, looks_like_jrnl_text, read_jrnl_json, read_jrnl_text
 from .json_format import is_roadbook_json, read_json, write_json
-from .limits import JSON_MAX_CONTAINERS, JSON_MAX_DEPTH, too_many_entries
 from .markdown_format import TITLE, read_markdown, write_markdown
-from .records import FormatError, JournalData
 from .zip_format import read_zip, write_zip
 
 

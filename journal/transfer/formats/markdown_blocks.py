@@ -22,10 +22,10 @@ import re
 from collections import deque
 from dataclasses import dataclass, field
 
-from ..entries.duration import MAX_MINUTES, format_duration
-from ..entries.notes import NOTES_MAX_BYTES
-from ..validation import parse_int
-from .records import DURATION_RANGE, EntryRecord, FormatError, join_list, split_list
+from ...entries.duration import MAX_MINUTES, format_duration
+from ...entries.notes import NOTES_MAX_BYTES
+from ...validation import parse_int
+from ..records import DURATION_RANGE, EntryRecord, FormatError, join_list, split_list
 
 UNKNOWN = "duration unknown"
 DURATION = r"(?P<duration>\d+ h \d+ min|\d+ h|\d+ min|duration unknown)"

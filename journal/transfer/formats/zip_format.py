@@ -28,8 +28,8 @@ import zlib
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from ..entries.notes import NOTES_MAX_BYTES
-from .limits import (
+from ...entries.notes import NOTES_MAX_BYTES
+from ..limits import (
     MAX_ENTRIES,
     add_entry,
     file_bytes,
@@ -37,6 +37,7 @@ from .limits import (
     megabytes,
     upload_bytes,
 )
+from ..records import EntryRecord, FormatError, JournalData, slug
 from .markdown_blocks import (
     BLOCK_MAX_CHARS,
     EntryBlock,
@@ -44,7 +45,6 @@ from .markdown_blocks import (
     read_entry,
     write_entry,
 )
-from .records import EntryRecord, FormatError, JournalData, slug
 
 ENTRY_HEADING = entry_heading(2)
 STRUCTURE = [ENTRY_HEADING]
