@@ -316,6 +316,41 @@ def test_the_format_can_be_named_instead_of_recognised(app, auth):
     )
 
 
+# Which format a file is taken for: by its first bytes, else by its name.
+RECOGNISED = [
+    ("a.zip", a_zip({"2026-03-14.md": day_file()}), "zip"),
+    ("no-name", a_zip({"2026-03-14.md": day_file()}), "zip"),
+    ("a.json", (JSON_HEAD + '"stages": [], "entries": []}').encode(), "json"),
+    ("a.txt", b'{"tags": {}, "entries": []}', "jrnl-json"),
+    ("a.txt", MD_HEAD.encode(), "markdown"),
+    ("a.md", b"just some notes", "markdown"),
+    ("a.txt", b"[2026-03-14 18:30] Joins.\nTwo hours.\n", "jrnl"),
+    ("a.csv", b"[2026-03-14 18:30] Joins.\n", "jrnl"),  # jrnl's header outranks a name
+    ("a.txt", b"date,stage,minutes\n", "csv"),
+    ("a.csv", b"anything", "csv"),
+]
+
+
+@pytest.mark.parametrize(("filename", "data", "expected"), RECOGNISED)
+def test_each_format_is_recognised_by_content_then_name(filename, data, expected):
+    from journal.transfer.formats import Source, detect
+
+    assert detect(Source(data, filename)).name == expected
+
+
+def test_the_forms_offer_every_format_in_their_order():
+    from journal.transfer.formats import EXPORT_FORMATS, IMPORT_FORMATS
+
+    assert list(EXPORT_FORMATS) == ["markdown", "zip", "json", "csv"]
+    assert list(IMPORT_FORMATS) == ["json", "zip", "markdown", "csv", "jrnl", "jrnl-json"]
+    assert [(f.extension, f.mimetype) for f in EXPORT_FORMATS.values()] == [
+        ("md", "text/markdown; charset=utf-8"),
+        ("zip", "application/zip"),
+        ("json", "application/json"),
+        ("csv", "text/csv; charset=utf-8"),
+    ]
+
+
 # The escaping that keeps notes exact
 
 

@@ -1,11 +1,13 @@
-"""Every format by name: how to write it, and how to recognise and read a file."""
+"""The transfer formats' registry: every format by name, how to recognise, read and write it."""
 
 from __future__ import annotations
 
 import itertools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from ..limits import JSON_MAX_CONTAINERS, JSON_MAX_DEPTH, too_many_entries
@@ -23,38 +25,152 @@ class ExportFormat:
     label: str
     extension: str
     mimetype: str
-    write: object
+    write: Callable[[JournalData], bytes]
+    position: int  # where the export form lists it
 
 
+class Source:
+    """A file being imported: its bytes, and its text and JSON document once asked for."""
+
+    def __init__(self, data: bytes, filename: str = "", zone: ZoneInfo | None = None):
+        self.data = data
+        self.name = filename.lower()
+        self.zone = zone or ZoneInfo("UTC")
+
+    def named(self, *suffixes: str) -> bool:
+        return self.name.endswith(suffixes)
+
+    @cached_property
+    def text(self) -> str:
+        return _text(self.data)
+
+    @cached_property
+    def document(self) -> object:
+        return load_json(self.text)
+
+
+@dataclass(frozen=True)
+class Format:
+    """One file format: how to recognise it, how to read it and, if Roadbook writes it, how."""
+
+    name: str
+    label: str  # as the import form names it
+    recognise: Callable[[Source], bool]
+    read: Callable[[Source], JournalData]
+    detect_rank: int  # recognition tries the most specific format first
+    text: bool = True  # read as UTF-8 text (else as bytes, recognised before any decoding)
+    json: bool = False  # a JSON document: recognised and read from the parsed document
+    export: ExportFormat | None = None
+
+
+def _read_roadbook_json(source: Source) -> JournalData:
+    if not is_roadbook_json(source.document):
+        raise FormatError("This JSON is not a Roadbook export: it has no “format” of ours.")
+    return read_json(source.document)
+
+
+def _read_jrnl_json(source: Source) -> JournalData:
+    if not looks_like_jrnl_json(source.document):
+        raise FormatError("This JSON is not a jrnl export: it has no list of “entries”.")
+    return read_jrnl_json(source.document, source.zone)
+
+
+def _csv_header(source: Source) -> bool:
+    first_line = source.text.lstrip().split("\n", 1)[0].strip().lower()
+    return first_line.startswith(f"{COLUMNS[0]},")
+
+
+# Every format Roadbook reads or writes, in the order the import form lists them.
+FORMATS = {
+    format.name: format
+    for format in (
+        Format(
+            "json",
+            "Roadbook JSON",
+            recognise=lambda source: is_roadbook_json(source.document),
+            read=_read_roadbook_json,
+            detect_rank=1,
+            json=True,
+            export=ExportFormat(
+                "json", "JSON, everything (for a backup)", "json", "application/json",
+                write_json, position=3,
+            ),
+        ),
+        Format(
+            "zip",
+            "Roadbook zip of day files",
+            recognise=lambda source: (
+                source.data.startswith((b"PK\x03\x04", b"PK\x05\x06")) or source.named(".zip")
+            ),
+            read=lambda source: read_zip(source.data),
+            detect_rank=0,
+            text=False,
+            export=ExportFormat(
+                "zip", "Markdown, one file per day (zip, for Obsidian)", "zip",
+                "application/zip", write_zip, position=2,
+            ),
+        ),
+        Format(
+            "markdown",
+            "Roadbook Markdown",
+            recognise=lambda source: (
+                source.text.lstrip().startswith(TITLE) or source.named(".md", ".markdown")
+            ),
+            read=lambda source: read_markdown(source.text),
+            detect_rank=3,
+            export=ExportFormat(
+                "markdown", "Markdown, one file", "md", "text/markdown; charset=utf-8",
+                write_markdown, position=1,
+            ),
+        ),
+        Format(
+            "csv",
+            "CSV with Roadbook's columns",
+            recognise=lambda source: source.named(".csv") or _csv_header(source),
+            read=lambda source: read_csv(source.text),
+            detect_rank=5,
+            export=ExportFormat(
+                "csv", "CSV, for spreadsheets", "csv", "text/csv; charset=utf-8", write_csv,
+                position=4,
+            ),
+        ),
+        Format(
+            "jrnl",
+            "jrnl journal file",
+            recognise=lambda source: looks_like_jrnl_text(source.text),
+            read=lambda source: read_jrnl_text(source.text, source.zone),
+            detect_rank=4,
+        ),
+        Format(
+            "jrnl-json",
+            "jrnl JSON export",
+            recognise=lambda source: looks_like_jrnl_json(source.document),
+            read=_read_jrnl_json,
+            detect_rank=2,
+            json=True,
+        ),
+    )
+}  # fmt: skip
+
+# What the export and import forms offer, both read off the registry above.
 EXPORT_FORMATS = {
-    "markdown": ExportFormat(
-        "markdown", "Markdown, one file", "md", "text/markdown; charset=utf-8", write_markdown
-    ),
-    "zip": ExportFormat(
-        "zip", "Markdown, one file per day (zip, for Obsidian)", "zip", "application/zip", write_zip
-    ),
-    "json": ExportFormat(
-        "json", "JSON, everything (for a backup)", "json", "application/json", write_json
-    ),
-    "csv": ExportFormat(
-        "csv", "CSV, for spreadsheets", "csv", "text/csv; charset=utf-8", write_csv
-    ),
+    export.name: export
+    for export in sorted(
+        (format.export for format in FORMATS.values() if format.export),
+        key=lambda export: export.position,
+    )
 }
-
-IMPORT_FORMATS = {
-    "json": "Roadbook JSON",
-    "zip": "Roadbook zip of day files",
-    "markdown": "Roadbook Markdown",
-    "csv": "CSV with Roadbook's columns",
-    "jrnl": "jrnl journal file",
-    "jrnl-json": "jrnl JSON export",
-}
-
+IMPORT_FORMATS = {format.name: format.label for format in FORMATS.values()}
+_BY_RANK = sorted(FORMATS.values(), key=lambda format: format.detect_rank)
 
 TEXT_EXTENSIONS = (".json", ".md", ".markdown", ".csv", ".txt")
 NOT_RECOGNISED = (
     "This file's format is not recognised. Roadbook reads its own json, zip, markdown "
     "and csv exports, jrnl journal files and jrnl's json export."
+)
+NOT_A_JOURNAL_JSON = (
+    "This JSON is neither a Roadbook export nor a jrnl export "
+    "(jrnl --format json). Nothing was imported."
 )
 
 
@@ -63,64 +179,31 @@ def read_file(data: bytes, filename: str = "", fmt: str = "", zone=None) -> tupl
 
     Raises FormatError with a message that names the line or entry at fault.
     """
-    zone = zone or ZoneInfo("UTC")
     if not data.strip():
         raise FormatError("The file is empty: there is nothing to import.")
-    if fmt and fmt not in IMPORT_FORMATS:
-        raise FormatError(f"Unknown format “{fmt}”; use one of: {', '.join(IMPORT_FORMATS)}.")
-    document = None
-    if not fmt:
-        fmt, document = detect(data, filename)
-    if fmt == "zip":
-        return fmt, read_zip(data)
-    text = _text(data)
-    if fmt == "markdown":
-        return fmt, read_markdown(text)
-    if fmt == "csv":
-        return fmt, read_csv(text)
-    if fmt == "jrnl":
-        return fmt, read_jrnl_text(text, zone)
-    if document is None:
-        document = load_json(text)
-    if fmt == "json":
-        if not is_roadbook_json(document):
-            raise FormatError("This JSON is not a Roadbook export: it has no “format” of ours.")
-        return fmt, read_json(document)
-    if not looks_like_jrnl_json(document):
-        raise FormatError("This JSON is not a jrnl export: it has no list of “entries”.")
-    return fmt, read_jrnl_json(document, zone)
+    if fmt and fmt not in FORMATS:
+        raise FormatError(f"Unknown format “{fmt}”; use one of: {', '.join(FORMATS)}.")
+    source = Source(data, filename, zone)
+    chosen = FORMATS[fmt] if fmt else detect(source)
+    return chosen.name, chosen.read(source)
 
 
-def detect(data: bytes, filename: str) -> tuple[str, object]:
-    """The file's format, and for JSON the document already parsed (else None)."""
-    name = filename.lower()
-    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06") or name.endswith(".zip"):
-        return "zip", None
-    if not name.endswith(TEXT_EXTENSIONS):
+def detect(source: Source) -> Format:
+    """The file's format, tried in ``detect_rank`` order; FormatError when none fits."""
+    for format in _BY_RANK:
+        if not format.text and format.recognise(source):
+            return format
+    if not source.named(*TEXT_EXTENSIONS):
         try:
-            data.decode("utf-8")
+            source.data.decode("utf-8")
         except UnicodeDecodeError:
             raise FormatError(NOT_RECOGNISED) from None
-    text = _text(data)
-    stripped = text.lstrip()
-    if name.endswith(".json") or stripped.startswith("{"):
-        document = load_json(text)
-        if is_roadbook_json(document):
-            return "json", document
-        if looks_like_jrnl_json(document):
-            return "jrnl-json", document
-        raise FormatError(
-            "This JSON is neither a Roadbook export nor a jrnl export "
-            "(jrnl --format json). Nothing was imported."
-        )
-    if stripped.startswith(TITLE) or name.endswith((".md", ".markdown")):
-        return "markdown", None
-    if looks_like_jrnl_text(text):
-        return "jrnl", None
-    first_line = stripped.split("\n", 1)[0].strip().lower()
-    if name.endswith(".csv") or first_line.startswith(f"{COLUMNS[0]},"):
-        return "csv", None
-    raise FormatError(NOT_RECOGNISED)
+    # A JSON document is one of the JSON formats or none: never read as text of another.
+    looks_json = source.named(".json") or source.text.lstrip().startswith("{")
+    for format in _BY_RANK:
+        if format.text and format.json == looks_json and format.recognise(source):
+            return format
+    raise FormatError(NOT_A_JOURNAL_JSON if looks_json else NOT_RECOGNISED)
 
 
 def _text(data: bytes) -> str:
