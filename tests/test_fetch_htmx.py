@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import http.server
 import importlib.util
 import io
 import json
@@ -12,10 +11,11 @@ import shutil
 import socket
 import subprocess
 import tarfile
-import threading
 from pathlib import Path
 
 import pytest
+
+from .live import LiveServer
 
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "fetch_htmx.py"
 
@@ -124,41 +124,29 @@ def test_garbage_with_the_right_hash_is_refused_as_not_a_tarball(fetch):
 
 
 class Registry:
-    """A registry on localhost serving one package document and one tarball."""
+    """A registry on loopback serving one package document and one tarball."""
 
     def __init__(self, tarball_bytes: bytes):
         self.tarball = tarball_bytes
         self.paths: list[str] = []
-        registry = self
+        self.server = LiveServer(self.answer)
+        self.base = f"{self.server.url}/mirror/"
 
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                registry.paths.append(self.path)
-                if self.path == "/mirror/htmx.org/4.0.1":
-                    tarball_url = f"{registry.base}-/htmx.org-4.0.1.tgz"
-                    body = json.dumps({"dist": {"tarball": tarball_url}}).encode()
-                elif self.path == "/mirror/-/htmx.org-4.0.1.tgz":
-                    body = registry.tarball
-                else:
-                    self.send_error(404)
-                    return
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}/mirror/"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
+    def answer(self, environ, start_response):
+        path = environ["PATH_INFO"]
+        self.paths.append(path)
+        if path == "/mirror/htmx.org/4.0.1":
+            body = json.dumps({"dist": {"tarball": f"{self.base}-/htmx.org-4.0.1.tgz"}}).encode()
+        elif path == "/mirror/-/htmx.org-4.0.1.tgz":
+            body = self.tarball
+        else:
+            start_response("404 Not Found", [("Content-Length", "0")])
+            return [b""]
+        start_response("200 OK", [("Content-Length", str(len(body)))])
+        return [body]
 
     def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join()
+        self.server.stop()
 
 
 @pytest.fixture

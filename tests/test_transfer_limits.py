@@ -222,7 +222,7 @@ def test_each_pattern_is_linear_on_long_runs(name):
 
 
 def watched(app):
-    from bench.import_lock import watch_writes
+    from journal.db import watch_writes
     from journal.extensions import db
 
     with app.app_context():
