@@ -19,8 +19,7 @@ from journal.ops.backup import backup_database, integrity_problems, sqlite_path
 from journal.roadmap.services import stages_of
 from journal.schema import upgrade_database
 
-from .conftest import PASSWORD, AuthActions, make_config
-from .helpers import csrf_token, run_sql, text
+from .support import PASSWORD, AuthActions, csrf_token, make_config, run_sql, text
 
 
 def write_entry(client, stage_id: int, note: str):

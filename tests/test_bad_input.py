@@ -15,9 +15,7 @@ import zipfile
 
 import pytest
 
-from .dbstate import differences, snapshot
-from .helpers import HX, text
-from .transfer_support import alert, upload
+from .support import HX, alert, differences, snapshot, text, upload
 
 HUGE = "9" * 5000  # past int()'s 4,300-digit limit
 
@@ -30,7 +28,7 @@ def hostile(make_app):
 
 @pytest.fixture
 def alice(hostile):
-    from .conftest import AuthActions
+    from .support import AuthActions
 
     client = hostile.test_client()
     assert AuthActions(hostile, client).login("alice").status_code == 303
@@ -139,7 +137,7 @@ def test_csv_time_beyond_the_calendar_in_utc(hostile, alice):
 
 
 def test_jrnl_time_beyond_the_calendar_in_utc(hostile, alice):
-    from .helpers import set_timezone
+    from .support import set_timezone
 
     set_timezone(hostile, "alice", "America/Los_Angeles")
     data = b"[9999-12-31 23:30] The last day of the calendar.\n"

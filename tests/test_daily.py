@@ -17,7 +17,7 @@ from journal.entries.notes import drop_empty_sections
 from journal.extensions import db
 from journal.roadmap.services import stages_of
 
-from .helpers import HX, backdate_timer, is_full_page, midday_zone, set_timezone, text
+from .support import HX, backdate_timer, is_full_page, midday_zone, set_timezone, text
 
 
 def stage_ids(app, username="alice"):

@@ -16,8 +16,7 @@ from journal.ops.database_copy import journal_tables
 from journal.roadmap.services import stages_of
 from journal.schema import upgrade_database
 
-from .conftest import AuthActions, make_config
-from .helpers import text
+from .support import AuthActions, make_config, text
 
 
 def fill_journal(app) -> None:

@@ -9,9 +9,7 @@ from journal.auth.services import get_user_by_name
 from journal.extensions import db
 from journal.roadmap.models import Stage
 
-from .conftest import PASSWORD, AuthActions
-from .dbstate import snapshot
-from .helpers import HX, csrf_token, is_full_page, text
+from .support import HX, PASSWORD, AuthActions, csrf_token, is_full_page, snapshot, text
 
 
 def assert_security_headers(response, what: str) -> None:

@@ -12,7 +12,7 @@ from journal.insights import charts, panels, services
 from journal.insights.ranges import parse_range, preset_bounds
 from journal.insights.streaks import find_streaks
 
-from .insights_fixtures import (
+from .support import (
     ALICE_ROWS,
     BOB_ROWS,
     TODAY,
@@ -27,7 +27,7 @@ D = date
 
 @pytest.fixture
 def journal(app, auth):
-    """Alice's and Bob's journals (see insights_fixtures), inside an app context."""
+    """Alice's and Bob's journals (see ALICE_ROWS and BOB_ROWS in tests/support.py), inside an app context."""
     auth.create("alice")
     auth.create("bob")
     with app.app_context():

@@ -7,8 +7,7 @@ import pytest
 
 from journal import create_app
 
-from .conftest import make_config
-from .helpers import HX
+from .support import HX, make_config
 
 ONE_YEAR = "max-age=31536000"
 PAGES = ["/", "/journal", "/dashboard", "/roadmap", "/settings", "/review", "/data",

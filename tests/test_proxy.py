@@ -8,7 +8,7 @@ from flask import request
 from journal import create_app
 from journal.ops.proxy import proxy_fix_options, proxy_hops
 
-from .conftest import make_config
+from .support import make_config
 
 FORWARDED = {
     "X-Forwarded-For": "203.0.113.9, 198.51.100.7",

@@ -18,8 +18,7 @@ from journal.roadmap.services import set_stage_archived, stages_of
 from journal.transfer.collect import ExportFilters
 from journal.transfer.services import export_file
 
-from .helpers import HX, HX_FULL, is_full_page, text
-from .transfer_support import add_entry, export, user
+from .support import HX, HX_FULL, add_entry, export, is_full_page, text, user
 
 
 @pytest.fixture
@@ -320,7 +319,7 @@ def test_another_users_entries_and_stages_are_never_exported(journal, app, clien
 
 
 def test_data_pages_need_a_signed_in_user(client):
-    from .conftest import AuthActions
+    from .support import AuthActions
 
     AuthActions(client.application, client).create("alice")
     for path in ("/data", "/data/export?format=json"):

@@ -17,7 +17,7 @@ from journal.transfer.formats import read_file
 from journal.transfer.formats.markdown_blocks import write_entry
 from journal.transfer.records import EntryRecord, FormatError, join_list, split_list
 
-from .transfer_support import export, import_bytes, user
+from .support import export, import_bytes, user
 
 MD_HEAD = "# Roadbook journal\n\n## March 2026\n\n### Saturday 14 March 2026\n\n"
 JSON_HEAD = '{"format": "roadbook-journal", "version": 1, '

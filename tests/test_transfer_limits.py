@@ -22,9 +22,7 @@ import pytest
 
 from journal.roadmap.default import DEFAULT_ROADMAP
 
-from .dbstate import row_counts
-from .helpers import text
-from .transfer_support import add_entry, alert, entry_rows, import_bytes, upload
+from .support import add_entry, alert, entry_rows, import_bytes, row_counts, text, upload
 
 DEFAULT_TOPICS = sum(len(stage["topics"]) for stage in DEFAULT_ROADMAP)
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .helpers import HX, is_full_page, text
-from .transfer_support import add_entry, entry_rows
+from .support import HX, add_entry, entry_rows, is_full_page, text
 
 
 def test_the_journal_filters_entries_whose_duration_is_unknown(app, client, auth):
@@ -48,7 +47,7 @@ def test_an_entry_without_a_duration_offers_to_add_one(app, client, auth):
 def _stage_of(app):
     from journal.roadmap.services import stages_of
 
-    from .transfer_support import user
+    from .support import user
 
     with app.app_context():
         return str(stages_of(user())[0].id)
