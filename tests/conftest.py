@@ -1,4 +1,5 @@
-"""Fixtures: ``app`` (a fresh migrated database per test), ``client``, ``runner``, ``auth``.
+"""Fixtures: ``app`` (a fresh migrated database per test), ``client``, ``runner``, ``auth``,
+``stage_id``. What tests share besides fixtures is in support.py.
 
 The suite runs on SQLite by default. With ``JOURNAL_TEST_DATABASE_URL`` set to a PostgreSQL
 URL (a role allowed to create databases; ``make test-postgres``), every ``app`` gets a
@@ -14,7 +15,7 @@ from journal import create_app
 from journal.extensions import db
 
 from .databases import NO_POSTGRES, TEST_DATABASE_URL, Databases
-from .support import AuthActions, make_config
+from .support import AuthActions, make_config, stage_id_of
 
 
 @pytest.fixture(scope="session")
@@ -97,3 +98,10 @@ def runner(app):
 @pytest.fixture
 def auth(app, client):
     return AuthActions(app, client)
+
+
+@pytest.fixture
+def stage_id(app, auth) -> int:
+    """Alice's first stage (her account is made if the test has not made it yet)."""
+    auth.create("alice")
+    return stage_id_of(app)

@@ -90,6 +90,15 @@ class AuthActions:
         return self._client.post("/logout")
 
 
+def stage_id_of(app, username: str = "alice", index: int = 0) -> int:
+    """The id of the user's stage at ``index`` in roadmap order (the default roadmap's)."""
+    from journal.auth.services import get_user_by_name
+    from journal.roadmap.services import stages_of
+
+    with app.app_context():
+        return stages_of(get_user_by_name(username))[index].id
+
+
 # Requests, pages and htmx
 
 # What htmx sends for a targeted swap (a fragment), and for a boosted or full request.

@@ -27,7 +27,7 @@ D = date
 
 @pytest.fixture
 def journal(app, auth):
-    """Alice's and Bob's journals (see ALICE_ROWS and BOB_ROWS in tests/support.py), inside an app context."""
+    """Alice's and Bob's journals (ALICE_ROWS, BOB_ROWS in tests/support.py), in an app context."""
     auth.create("alice")
     auth.create("bob")
     with app.app_context():
