@@ -75,80 +75,51 @@ def _read_jrnl_json(source: Source) -> JournalData:
     return read_jrnl_json(source.document, source.zone)
 
 
-def _csv_header(source: Source) -> bool:
+def _is_zip(source: Source) -> bool:
+    return source.data.startswith((b"PK\x03\x04", b"PK\x05\x06")) or source.named(".zip")
+
+
+def _is_markdown(source: Source) -> bool:
+    return source.text.lstrip().startswith(TITLE) or source.named(".md", ".markdown")
+
+
+def _is_csv(source: Source) -> bool:
     first_line = source.text.lstrip().split("\n", 1)[0].strip().lower()
-    return first_line.startswith(f"{COLUMNS[0]},")
+    return source.named(".csv") or first_line.startswith(f"{COLUMNS[0]},")
+
+
+def _is_jrnl(source: Source) -> bool:
+    return looks_like_jrnl_text(source.text)
+
+
+def _is_jrnl_json(source: Source) -> bool:
+    return looks_like_jrnl_json(source.document)
 
 
 # Every format Roadbook reads or writes, in the order the import form lists them.
 FORMATS = {
     format.name: format
     for format in (
-        Format(
-            "json",
-            "Roadbook JSON",
-            recognise=lambda source: is_roadbook_json(source.document),
-            read=_read_roadbook_json,
-            detect_rank=1,
-            json=True,
-            export=ExportFormat(
-                "json", "JSON, everything (for a backup)", "json", "application/json",
-                write_json, position=3,
-            ),
-        ),
-        Format(
-            "zip",
-            "Roadbook zip of day files",
-            recognise=lambda source: (
-                source.data.startswith((b"PK\x03\x04", b"PK\x05\x06")) or source.named(".zip")
-            ),
-            read=lambda source: read_zip(source.data),
-            detect_rank=0,
-            text=False,
-            export=ExportFormat(
-                "zip", "Markdown, one file per day (zip, for Obsidian)", "zip",
-                "application/zip", write_zip, position=2,
-            ),
-        ),
-        Format(
-            "markdown",
-            "Roadbook Markdown",
-            recognise=lambda source: (
-                source.text.lstrip().startswith(TITLE) or source.named(".md", ".markdown")
-            ),
-            read=lambda source: read_markdown(source.text),
-            detect_rank=3,
-            export=ExportFormat(
-                "markdown", "Markdown, one file", "md", "text/markdown; charset=utf-8",
-                write_markdown, position=1,
-            ),
-        ),
-        Format(
-            "csv",
-            "CSV with Roadbook's columns",
-            recognise=lambda source: source.named(".csv") or _csv_header(source),
-            read=lambda source: read_csv(source.text),
-            detect_rank=5,
-            export=ExportFormat(
-                "csv", "CSV, for spreadsheets", "csv", "text/csv; charset=utf-8", write_csv,
-                position=4,
-            ),
-        ),
-        Format(
-            "jrnl",
-            "jrnl journal file",
-            recognise=lambda source: looks_like_jrnl_text(source.text),
-            read=lambda source: read_jrnl_text(source.text, source.zone),
-            detect_rank=4,
-        ),
-        Format(
-            "jrnl-json",
-            "jrnl JSON export",
-            recognise=lambda source: looks_like_jrnl_json(source.document),
-            read=_read_jrnl_json,
-            detect_rank=2,
-            json=True,
-        ),
+        Format("json", "Roadbook JSON", lambda source: is_roadbook_json(source.document),
+               _read_roadbook_json, detect_rank=1, json=True,
+               export=ExportFormat("json", "JSON, everything (for a backup)", "json",
+                                   "application/json", write_json, position=3)),
+        Format("zip", "Roadbook zip of day files", _is_zip,
+               lambda source: read_zip(source.data), detect_rank=0, text=False,
+               export=ExportFormat("zip", "Markdown, one file per day (zip, for Obsidian)",
+                                   "zip", "application/zip", write_zip, position=2)),
+        Format("markdown", "Roadbook Markdown", _is_markdown,
+               lambda source: read_markdown(source.text), detect_rank=3,
+               export=ExportFormat("markdown", "Markdown, one file", "md",
+                                   "text/markdown; charset=utf-8", write_markdown, position=1)),
+        Format("csv", "CSV with Roadbook's columns", _is_csv,
+               lambda source: read_csv(source.text), detect_rank=5,
+               export=ExportFormat("csv", "CSV, for spreadsheets", "csv",
+                                   "text/csv; charset=utf-8", write_csv, position=4)),
+        Format("jrnl", "jrnl journal file", _is_jrnl,
+               lambda source: read_jrnl_text(source.text, source.zone), detect_rank=4),
+        Format("jrnl-json", "jrnl JSON export", _is_jrnl_json,
+               _read_jrnl_json, detect_rank=2, json=True),
     )
 }  # fmt: skip
 
