@@ -1,7 +1,8 @@
 # Roadbook: `make run` serves the journal, `make test` runs every test.
 # `make serve` serves it the way production does (gunicorn, gunicorn.conf.py).
 # Both set everything up first: a virtual environment, the Python packages,
-# the htmx asset (fetched with npm and checked against its pinned hash) and the database.
+# the htmx asset (fetched from the npm registry with Python alone, checked against its
+# pinned hash) and the database.
 
 PYTHON ?= python3
 VENV   := .venv

@@ -7,8 +7,10 @@ with "database is locked" instead of waiting (see the project's measurements).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -137,3 +139,50 @@ def insert_or_ignore(session: Session, table: Table, rows: list[dict], unique: l
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = dialect.insert(table).values(rows).on_conflict_do_nothing(index_elements=unique)
     return session.execute(statement).rowcount
+
+
+@dataclass
+class WriteSpan:
+    """One write transaction: how long it held the write lock, how many statements it ran."""
+
+    seconds: float = 0.0
+    statements: int = 0
+
+
+@contextmanager
+def watch_writes(engine: Engine) -> Iterator[list[WriteSpan]]:
+    """Record every write transaction (``BEGIN IMMEDIATE`` to its end) run inside the block.
+
+    For measuring how long writes hold the lock (the benchmark, and tests that bound it);
+    an executemany counts as one statement.
+    """
+    spans: list[WriteSpan] = []
+    open_spans: dict[object, tuple[float, WriteSpan]] = {}
+
+    def begun(connection):
+        if connection.get_execution_options().get(BEGIN_OPTION) == "IMMEDIATE":
+            open_spans[connection] = (time.perf_counter(), WriteSpan())
+
+    def statement(connection, *_args):
+        if connection in open_spans:
+            open_spans[connection][1].statements += 1
+
+    def ended(connection):
+        if connection in open_spans:
+            started, span = open_spans.pop(connection)
+            span.seconds = time.perf_counter() - started
+            spans.append(span)
+
+    listeners = [
+        ("begin", begun),
+        ("before_cursor_execute", statement),
+        ("commit", ended),
+        ("rollback", ended),
+    ]
+    for name, listener in listeners:
+        event.listen(engine, name, listener)
+    try:
+        yield spans
+    finally:
+        for name, listener in listeners:
+            event.remove(engine, name, listener)

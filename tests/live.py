@@ -7,7 +7,9 @@ import http.cookiejar
 import os
 import re
 import signal
+import socket
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -16,7 +18,26 @@ from pathlib import Path
 
 from werkzeug.serving import make_server
 
-from bench.server import free_port, wait_until_up  # noqa: F401  (shared with the tests)
+
+def free_port() -> int:
+    """A loopback port nothing listens on now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_up(url: str, seconds: float = 60, log: Path | None = None) -> None:
+    """Wait until ``url`` answers 200 (the server is up); else fail with the end of the log."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.05)  # not yet listening: ask again
+    detail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
+    raise RuntimeError(f"{url} did not answer within {seconds} s (log: {log})\n{detail}")
 
 
 class LiveServer:

@@ -13,9 +13,7 @@ from journal.entries.models import Entry
 from journal.extensions import db
 from journal.roadmap.models import Stage, Topic
 
-from .conftest import PASSWORD, AuthActions
-from .dbstate import differences, row_counts, snapshot
-from .helpers import HX, text
+from .support import HX, PASSWORD, AuthActions, differences, row_counts, snapshot, text
 
 # Tables whose rows belong to no one in particular (none so far). Every other table must
 # get rows from the user below, so that the deletion is proven for it too.

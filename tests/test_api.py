@@ -19,9 +19,7 @@ from journal.db import utcnow
 from journal.entries.models import Entry
 from journal.extensions import db
 
-from .conftest import AuthActions
-from .dbstate import differences, snapshot
-from .helpers import backdate_timer, set_timezone
+from .support import AuthActions, backdate_timer, differences, set_timezone, snapshot
 
 PROBLEM = "application/problem+json"
 

@@ -29,7 +29,7 @@ from journal.api import tokens
 from journal.api.spec import document
 from journal.auth.services import get_user_by_name
 
-from .conftest import AuthActions, make_config
+from .support import AuthActions, make_config
 
 CHECKS = [
     not_a_server_error,

@@ -17,8 +17,7 @@ from journal.db import utcnow
 from journal.entries.models import Entry
 from journal.extensions import db
 
-from .conftest import PASSWORD
-from .helpers import HX, text
+from .support import HX, PASSWORD, text
 
 NEW_TOKEN = re.compile(r'id="new-token" class="token-secret" type="text" value="(rb_[^"]+)"')
 
@@ -222,7 +221,7 @@ def test_only_a_bearer_token_is_read(client, header):
 def test_failed_tokens_are_throttled_like_log_ins(make_app):
     app = make_app(LOGIN_ADDRESS_FREE_FAILURES=3)
     client = app.test_client()
-    from .conftest import AuthActions
+    from .support import AuthActions
 
     AuthActions(app, client).login()
     secret = secret_of(create(client, "laptop"))
@@ -251,7 +250,7 @@ def test_each_tokens_requests_are_rate_limited_across_workers(
     # A second app on the same database: another worker process, as gunicorn runs them.
     from journal import create_app
 
-    from .conftest import AuthActions, make_config
+    from .support import AuthActions, make_config
 
     second = create_app(
         make_config(

@@ -12,8 +12,7 @@ from journal.db import write_transaction
 from journal.extensions import db
 from journal.schema import SchemaError, script_directory, upgrade_database
 
-from .conftest import make_config
-from .helpers import HX
+from .support import HX, make_config
 
 
 def test_testing_config(tmp_path):

@@ -13,8 +13,7 @@ from journal.db import utcnow
 from journal.extensions import db
 from journal.roadmap.models import Stage, Topic
 
-from .conftest import PASSWORD
-from .helpers import HX, text
+from .support import HX, PASSWORD, text
 
 
 def count(app, model, *where):
@@ -397,7 +396,7 @@ def test_cli_create_user_asks_on_a_terminal_without_echoing(app, tmp_path):
 def test_cli_create_user_brings_a_new_database_up_to_date(tmp_path):
     from journal import create_app
 
-    from .conftest import make_config
+    from .support import make_config
 
     app = create_app(make_config(tmp_path / "fresh"))
     result = app.test_cli_runner().invoke(args=["create-user", "hana"], input=PASSWORD + "\n")

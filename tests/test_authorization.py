@@ -14,7 +14,7 @@ from journal.entries.models import Entry
 from journal.extensions import db
 from journal.roadmap.models import Stage, Topic
 
-from .helpers import HX
+from .support import HX
 
 ID_ARGUMENTS = {"entry_id": Entry, "stage_id": Stage, "topic_id": Topic, "token_id": ApiToken}
 

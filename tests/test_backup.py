@@ -12,15 +12,12 @@ import pytest
 from sqlalchemy import func, select
 
 from journal import create_app
-from journal.auth.services import get_user_by_name
 from journal.entries.models import Entry
 from journal.extensions import db
 from journal.ops.backup import backup_database, integrity_problems, sqlite_path
-from journal.roadmap.services import stages_of
 from journal.schema import upgrade_database
 
-from .conftest import PASSWORD, AuthActions, make_config
-from .helpers import csrf_token, run_sql, text
+from .support import PASSWORD, AuthActions, csrf_token, make_config, run_sql, stage_id_of, text
 
 
 def write_entry(client, stage_id: int, note: str):
@@ -28,11 +25,6 @@ def write_entry(client, stage_id: int, note: str):
         "/entries",
         data={"date": "2026-03-02", "duration": "30m", "stage": str(stage_id), "notes": note},
     )
-
-
-def stage_id(app, username="alice") -> int:
-    with app.app_context():
-        return stages_of(get_user_by_name(username))[0].id
 
 
 def live_notes(app) -> set[str]:
@@ -51,7 +43,7 @@ def file_notes(path: Path) -> set[str]:
 
 
 def add_entries(app, client, *notes: str) -> None:
-    stage = stage_id(app)
+    stage = stage_id_of(app)
     for note in notes:
         assert write_entry(client, stage, note).status_code == 303
 
@@ -210,7 +202,7 @@ class Writers:
         clients = [app.test_client() for _ in range(count)]
         for client in clients:
             AuthActions(app, client).login()
-        self.stage = stage_id(app)
+        self.stage = stage_id_of(app)
         self.threads = [
             threading.Thread(target=self._write, args=(client, n), daemon=True)
             for n, client in enumerate(clients)
@@ -316,7 +308,7 @@ def numbers_of(notes: set[str], writer: int) -> list[int]:
 
 def test_the_owner_downloads_a_backup_from_the_settings_page(app, client, auth):
     auth.login("owner", is_owner=True)
-    add_entries_for = stage_id(app, "owner")
+    add_entries_for = stage_id_of(app, "owner")
     assert write_entry(client, add_entries_for, "in the download").status_code == 303
     page = text(client.get("/settings"))
     assert "Download a backup" in page

@@ -15,9 +15,7 @@ import zipfile
 
 import pytest
 
-from .dbstate import differences, snapshot
-from .helpers import HX, text
-from .transfer_support import alert, upload
+from .support import HX, alert, differences, snapshot, stage_id_of, text, upload
 
 HUGE = "9" * 5000  # past int()'s 4,300-digit limit
 
@@ -30,19 +28,11 @@ def hostile(make_app):
 
 @pytest.fixture
 def alice(hostile):
-    from .conftest import AuthActions
+    from .support import AuthActions
 
     client = hostile.test_client()
     assert AuthActions(hostile, client).login("alice").status_code == 303
     return client
-
-
-def stage_id(app, position=0) -> str:
-    from journal.auth.services import get_user_by_name
-    from journal.roadmap.services import stages_of
-
-    with app.app_context():
-        return str(stages_of(get_user_by_name("alice"))[position].id)
 
 
 def refused_naming(response, *words) -> str:
@@ -69,7 +59,7 @@ def test_stage_weeks_with_thousands_of_digits(hostile, alice):
     before = snapshot(hostile)
     form = {"name": "Rust", "color": "#3b82f6", "weeks": HUGE}
     refused_naming(alice.post("/roadmap/stages", data=form, headers=HX), "Suggested weeks")
-    edited = alice.post(f"/roadmap/stages/{stage_id(hostile)}", data=form, headers=HX)
+    edited = alice.post(f"/roadmap/stages/{stage_id_of(hostile)}", data=form, headers=HX)
     refused_naming(edited, "Suggested weeks")
     assert not differences(before, snapshot(hostile))
 
@@ -139,7 +129,7 @@ def test_csv_time_beyond_the_calendar_in_utc(hostile, alice):
 
 
 def test_jrnl_time_beyond_the_calendar_in_utc(hostile, alice):
-    from .helpers import set_timezone
+    from .support import set_timezone
 
     set_timezone(hostile, "alice", "America/Los_Angeles")
     data = b"[9999-12-31 23:30] The last day of the calendar.\n"

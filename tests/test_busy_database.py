@@ -18,7 +18,7 @@ from journal.extensions import db
 from journal.ops.backup import sqlite_path
 from journal.roadmap.models import Stage, Topic
 
-from .helpers import HX, text
+from .support import HX, text
 
 pytestmark = pytest.mark.sqlite_only("holds SQLite's write lock from another connection")
 

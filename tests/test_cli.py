@@ -30,9 +30,8 @@ from journal.db import utcnow
 from journal.entries.models import Entry
 from journal.extensions import db
 
-from .conftest import AuthActions, make_config
-from .helpers import backdate_timer
 from .live import LiveServer, free_port
+from .support import AuthActions, backdate_timer, make_config
 
 pytestmark = pytest.mark.slow
 

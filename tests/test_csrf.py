@@ -8,8 +8,7 @@ from sqlalchemy import func, select
 from journal.entries.models import Entry
 from journal.extensions import db
 
-from .conftest import PASSWORD, AuthActions
-from .helpers import HX, csrf_token, text
+from .support import HX, PASSWORD, AuthActions, csrf_token, text
 
 
 @pytest.fixture

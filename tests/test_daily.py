@@ -11,18 +11,20 @@ from journal.auth.services import get_user_by_name
 from journal.clock import user_today, week_bounds
 from journal.daily import services
 from journal.daily.models import EntryTemplate, Timer, WeeklyReview
-from journal.entries import services as entry_services
 from journal.entries.models import Entry
 from journal.entries.notes import drop_empty_sections
 from journal.extensions import db
-from journal.roadmap.services import stages_of
 
-from .helpers import HX, backdate_timer, is_full_page, midday_zone, set_timezone, text
-
-
-def stage_ids(app, username="alice"):
-    with app.app_context():
-        return [s.id for s in stages_of(get_user_by_name(username))]
+from .support import (
+    HX,
+    backdate_timer,
+    is_full_page,
+    log_on,
+    midday_zone,
+    set_timezone,
+    stage_id_of,
+    text,
+)
 
 
 def running(app, username="alice"):
@@ -36,7 +38,7 @@ def running(app, username="alice"):
 
 def test_start_shows_a_running_timer_that_survives_a_reload(app, client, auth):
     auth.login()
-    stage = stage_ids(app)[2]
+    stage = stage_id_of(app, index=2)
     response = client.post("/timer/start", data={"stage": stage}, headers=HX)
     assert response.status_code == 200
     assert text(response).lstrip().startswith('<section id="timer" class="card timer is-running"')
@@ -50,7 +52,7 @@ def test_start_shows_a_running_timer_that_survives_a_reload(app, client, auth):
 
 def test_one_timer_per_user_starting_again_keeps_the_first(app, client, auth):
     auth.login()
-    first, second = stage_ids(app)[:2]
+    first, second = stage_id_of(app), stage_id_of(app, index=1)
     client.post("/timer/start", data={"stage": first}, headers=HX)
     started = running(app).started_at
     client.post("/timer/start", data={"stage": second}, headers=HX)
@@ -63,7 +65,7 @@ def test_one_timer_per_user_starting_again_keeps_the_first(app, client, auth):
 
 def test_stop_fills_the_entry_form_with_the_duration(app, client, auth):
     auth.login()
-    stage = stage_ids(app)[1]
+    stage = stage_id_of(app, index=1)
     client.post("/timer/start", data={"stage": stage}, headers=HX)
     backdate_timer(app, 25)
     response = client.post("/timer/stop", headers=HX)
@@ -83,7 +85,7 @@ def test_stop_fills_the_entry_form_with_the_duration(app, client, auth):
 
 def test_stop_without_javascript_opens_the_prefilled_new_entry_page(app, client, auth):
     auth.login()
-    stage = stage_ids(app)[3]
+    stage = stage_id_of(app, index=3)
     client.post("/timer/start", data={"stage": stage})
     set_timezone(app, "alice", midday_zone())  # 91 minutes ago was today there
     backdate_timer(app, 90)
@@ -98,21 +100,21 @@ def test_stop_without_javascript_opens_the_prefilled_new_entry_page(app, client,
     assert "Timer stopped after 1 h 31 min." in text(page)
 
 
-def test_a_timer_left_running_for_days_is_capped_and_said_so(app, client, auth):
+def test_a_timer_left_running_for_days_is_capped_and_said_so(app, client, auth, stage_id):
     auth.login()
-    client.post("/timer/start", data={"stage": stage_ids(app)[0]}, headers=HX)
+    client.post("/timer/start", data={"stage": stage_id}, headers=HX)
     backdate_timer(app, 3 * 24 * 60)
     body = text(client.post("/timer/stop", headers=HX))
     assert 'value="24h"' in body
     assert "capped" in body
 
 
-def test_stop_or_start_errors(app, client, auth):
+def test_stop_or_start_errors(app, client, auth, stage_id):
     auth.login()
     response = client.post("/timer/stop", headers=HX)
     assert response.status_code == 422
     assert "No timer is running." in text(response)
-    stage = stage_ids(app)[0]
+    stage = stage_id
     client.post(f"/roadmap/stages/{stage}/archive")
     refused = client.post("/timer/start", data={"stage": stage}, headers=HX)
     assert refused.status_code == 422
@@ -120,9 +122,9 @@ def test_stop_or_start_errors(app, client, auth):
     assert running(app) is None
 
 
-def test_discard(app, client, auth):
+def test_discard(app, client, auth, stage_id):
     auth.login()
-    client.post("/timer/start", data={"stage": stage_ids(app)[0]}, headers=HX)
+    client.post("/timer/start", data={"stage": stage_id}, headers=HX)
     response = client.post("/timer/discard", headers=HX)
     assert response.status_code == 200 and "Start" in text(response)
     assert running(app) is None
@@ -140,13 +142,11 @@ def test_timers_belong_to_their_user(app, auth):
     alice, bob = app.test_client(), app.test_client()
     type(auth)(app, alice).login("alice")
     type(auth)(app, bob).login("bob")
-    alice.post("/timer/start", data={"stage": stage_ids(app)[0]})
+    alice.post("/timer/start", data={"stage": stage_id_of(app)})
     assert running(app, "bob") is None
     assert "is-running" not in text(bob.get("/"))
     # Bob cannot time with alice's stage.
-    assert (
-        bob.post("/timer/start", data={"stage": stage_ids(app)[0]}, headers=HX).status_code == 422
-    )
+    assert bob.post("/timer/start", data={"stage": stage_id_of(app)}, headers=HX).status_code == 422
 
 
 # Reflection prompts
@@ -180,7 +180,7 @@ def test_template_starts_new_entries_and_unanswered_prompts_are_dropped(app, cli
         data={
             "date": date.today().isoformat(),
             "duration": "1h",
-            "stage": stage_ids(app)[0],
+            "stage": stage_id_of(app),
             "notes": notes,
             "template": "1",
         },
@@ -210,20 +210,6 @@ def test_template_is_off_by_default_and_validated(app, client, auth):
 # On this day
 
 
-def make_entry(app, day, username="alice", notes="", minutes=30, stage_index=0, link=None):
-    with app.app_context():
-        user = get_user_by_name(username)
-        data = entry_services.EntryInput(
-            study_date=day,
-            minutes=minutes,
-            stage_id=stages_of(user)[stage_index].id,
-            topic_ids=(),
-            notes=notes,
-            link=link,
-        )
-        return entry_services.create_entry(user, data)[0].id
-
-
 def on_this_day(app, today, username="alice"):
     with app.app_context():
         return [e.study_date for e in services.on_this_day(get_user_by_name(username), today)]
@@ -241,7 +227,7 @@ def test_on_this_day_finds_the_same_date_in_earlier_months_and_years(app, auth):
         date(2015, 3, 31),  # eleven years back: too far
         date(2026, 3, 31),  # today itself is not a memory
     ):
-        make_entry(app, day)
+        log_on(app, day)
     assert on_this_day(app, today) == [
         date(2026, 1, 31),
         date(2025, 12, 31),
@@ -252,8 +238,8 @@ def test_on_this_day_finds_the_same_date_in_earlier_months_and_years(app, auth):
 
 def test_on_this_day_handles_short_months_and_leap_days(app, auth):
     auth.create()
-    make_entry(app, date(2024, 2, 29))
-    make_entry(app, date(2023, 2, 28))
+    log_on(app, date(2024, 2, 29))
+    log_on(app, date(2023, 2, 28))
     assert on_this_day(app, date(2028, 2, 29)) == [date(2024, 2, 29)]
     assert on_this_day(app, date(2025, 2, 28)) == [date(2023, 2, 28)]
 
@@ -262,7 +248,7 @@ def test_on_this_day_appears_on_the_today_page(app, client, auth):
     auth.login()
     with app.app_context():
         today = user_today(get_user_by_name("alice"))
-    make_entry(app, today.replace(year=today.year - 1), notes="A year ago I learned SQL")
+    log_on(app, today.replace(year=today.year - 1), notes="A year ago I learned SQL")
     page = text(client.get("/"))
     assert "On this day" in page and "A year ago I learned SQL" in page
 
@@ -270,7 +256,7 @@ def test_on_this_day_appears_on_the_today_page(app, client, auth):
 def test_on_this_day_never_shows_another_users_entries(app, auth):
     auth.create("alice")
     auth.create("bob")
-    make_entry(app, date(2025, 6, 1), username="bob")
+    log_on(app, date(2025, 6, 1), username="bob")
     assert on_this_day(app, date(2026, 6, 1), "alice") == []
 
 
@@ -280,12 +266,10 @@ def test_on_this_day_never_shows_another_users_entries(app, auth):
 def test_weekly_review_gathers_the_week(app, client, auth):
     auth.login()
     monday = date(2026, 11, 16)
-    make_entry(app, monday - timedelta(days=1), minutes=500)  # the Sunday before
-    make_entry(app, monday, minutes=60, notes="### What blocked me\nPip resolver.\n")
-    make_entry(
-        app, monday + timedelta(days=2), minutes=30, stage_index=1, link="https://x.test/pr/1"
-    )
-    make_entry(
+    log_on(app, monday - timedelta(days=1), minutes=500)  # the Sunday before
+    log_on(app, monday, minutes=60, notes="### What blocked me\nPip resolver.\n")
+    log_on(app, monday + timedelta(days=2), minutes=30, stage=1, link="https://x.test/pr/1")
+    log_on(
         app, monday + timedelta(days=6), minutes=45, notes="### Link to work\nhttps://x.test/repo"
     )
     page = client.get("/review/2026-11-18")  # any day of the week opens that week
@@ -301,7 +285,7 @@ def test_weekly_review_gathers_the_week(app, client, auth):
 def test_weekly_review_note_saved_and_downloaded_as_markdown(app, client, auth):
     auth.login()
     monday = week_bounds(date(2026, 11, 18))[0]
-    make_entry(app, monday, minutes=60, notes="### What blocked me\nCORS.\n")
+    log_on(app, monday, minutes=60, notes="### What blocked me\nCORS.\n")
     saved = client.post(f"/review/{monday}", data={"notes": "A good week."}, headers=HX)
     assert saved.status_code == 200 and "Review saved." in text(saved)
     assert text(saved).lstrip().startswith('<form id="review-note"')
@@ -323,7 +307,7 @@ def test_weekly_review_errors_and_isolation(app, auth):
     alice, bob = app.test_client(), app.test_client()
     type(auth)(app, alice).login("alice")
     type(auth)(app, bob).login("bob")
-    make_entry(app, date(2026, 11, 16), notes="### What blocked me\nalice-secret\n")
+    log_on(app, date(2026, 11, 16), notes="### What blocked me\nalice-secret\n")
     alice.post("/review/2026-11-16", data={"notes": "alice-review"})
     body = text(bob.get("/review/2026-11-16"))
     assert "alice-secret" not in body and "alice-review" not in body
@@ -345,10 +329,10 @@ def test_daily_pages_need_a_login(client, auth, path):
     assert client.get(path).status_code == 302
 
 
-def test_htmx_changes_are_announced_to_screen_readers(app, client, auth):
+def test_htmx_changes_are_announced_to_screen_readers(app, client, auth, stage_id):
     auth.login()
-    entry_id = make_entry(app, date(2026, 1, 5))
-    stage = stage_ids(app)[0]
+    entry_id = log_on(app, date(2026, 1, 5))
+    stage = stage_id
     created = client.post(
         "/entries", data={"date": "2026-01-05", "duration": "1h", "stage": stage}, headers=HX
     )
@@ -370,7 +354,7 @@ def test_htmx_changes_are_announced_to_screen_readers(app, client, auth):
 
 def test_a_session_over_midnight_is_logged_on_the_day_it_began(app, client, auth):
     auth.login(timezone="Europe/Paris")
-    client.post("/timer/start", data={"stage": stage_ids(app)[0]}, headers=HX)
+    client.post("/timer/start", data={"stage": stage_id_of(app)}, headers=HX)
     with app.app_context():
         user = get_user_by_name("alice")
         timer = db.session.get(Timer, user.id)
@@ -390,12 +374,10 @@ def test_a_session_over_midnight_is_logged_on_the_day_it_began(app, client, auth
     assert f'id="quick-add-date" name="date" type="date" value="{yesterday}"' in body
 
 
-def test_stop_on_the_timers_own_page_opens_the_filled_in_form(app, client, auth):
+def test_stop_on_the_timers_own_page_opens_the_filled_in_form(app, client, auth, stage_id):
     auth.login()
     from_timer_page = {**HX, "HX-Current-URL": "http://localhost/timer"}
-    started = text(
-        client.post("/timer/start", data={"stage": stage_ids(app)[0]}, headers=from_timer_page)
-    )
+    started = text(client.post("/timer/start", data={"stage": stage_id}, headers=from_timer_page))
     # There is no quick-add form on that page: Stop is a plain form that opens one.
     assert 'hx-target="#quick-add"' not in started
     assert 'hx-target="#quick-add"' in text(
@@ -406,9 +388,9 @@ def test_stop_on_the_timers_own_page_opens_the_filled_in_form(app, client, auth)
     assert "Timer stopped after" in text(client.get(response.location))
 
 
-def test_timer_changes_are_announced(app, client, auth):
+def test_timer_changes_are_announced(app, client, auth, stage_id):
     auth.login()
-    started = text(client.post("/timer/start", data={"stage": stage_ids(app)[0]}, headers=HX))
+    started = text(client.post("/timer/start", data={"stage": stage_id}, headers=HX))
     assert '<hx-partial hx-target="#announcer" hx-swap="innerHTML">Timer started.' in started
     discarded = text(client.post("/timer/discard", headers=HX))
     assert "Timer discarded." in discarded

@@ -22,8 +22,8 @@ from journal import ROOT
 from journal.config import DEFAULTS
 from journal.extensions import db
 
-from .conftest import PASSWORD
 from .live import Browser, free_port, stop_group, wait_until_up
+from .support import PASSWORD
 
 DEPLOY = ROOT / "deploy"
 DOCS = ROOT / "docs"

@@ -12,7 +12,7 @@ from journal.editor import keys
 from journal.editor.models import EditorProject
 from journal.extensions import db
 
-from .editor_support import Editor, basic, every
+from .support import Editor, basic, every
 from .test_cli import Journal, Terminal, one_line_error
 
 

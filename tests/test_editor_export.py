@@ -17,7 +17,7 @@ from journal.roadmap.models import Stage
 from journal.transfer.collect import ExportFilters
 from journal.transfer.services import export_file, read_upload
 
-from .editor_support import Editor, every
+from .support import Editor, every
 
 
 def exported(app, fmt="json", filters=None) -> bytes:

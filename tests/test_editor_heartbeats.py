@@ -18,8 +18,7 @@ from journal.editor import heartbeats, keys
 from journal.editor.models import EditorKey
 from journal.extensions import db
 
-from .conftest import PASSWORD
-from .editor_support import Editor, basic, every, recorded, shifted
+from .support import PASSWORD, Editor, basic, every, recorded, shifted
 
 PROBLEM = "application/problem+json"
 

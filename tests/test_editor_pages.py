@@ -19,9 +19,7 @@ from journal.entries.models import Entry
 from journal.extensions import db
 from journal.roadmap.models import Stage
 
-from .conftest import PASSWORD
-from .editor_support import Editor, basic, every
-from .helpers import HX, text
+from .support import HX, PASSWORD, Editor, basic, every, text
 
 
 @pytest.fixture

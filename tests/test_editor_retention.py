@@ -15,7 +15,7 @@ from journal.editor import heartbeats, settings
 from journal.editor.models import Dismissal, EditorProject
 from journal.extensions import db
 
-from .editor_support import Editor, every
+from .support import Editor, every
 
 
 def days_ago(days: float) -> datetime:

@@ -18,7 +18,7 @@ from journal.editor.sessions import project_days
 from journal.extensions import db
 from journal.roadmap.models import Stage
 
-from .editor_support import Editor, every
+from .support import Editor, every
 
 
 def minutes_per_day(app, first: date, last: date, gap: int = 15, username="alice"):
@@ -143,7 +143,7 @@ def log_form(editor, **changes) -> dict:
 
 
 def save(editor, form: dict):
-    from .conftest import PASSWORD
+    from .support import PASSWORD
 
     editor.client.post("/login", data={"username": editor.username, "password": PASSWORD})
     return editor.client.post("/entries", data=form)

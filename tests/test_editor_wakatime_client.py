@@ -27,9 +27,8 @@ from journal.editor import keys
 from journal.editor.models import Heartbeat
 from journal.extensions import db
 
-from .conftest import PASSWORD, AuthActions
-from .helpers import midday_zone, text
 from .live import LiveServer
+from .support import PASSWORD, AuthActions, midday_zone, text
 
 pytestmark = pytest.mark.slow
 

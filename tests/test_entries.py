@@ -17,7 +17,7 @@ from journal.extensions import db
 from journal.roadmap.services import stages_of
 from journal.templating import day_label
 
-from .helpers import ENTRY_GRAPH, HX, field_error, is_full_page, text
+from .support import ENTRY_GRAPH, HX, field_error, is_full_page, text
 
 
 def first_stage(app, username="alice", index=0):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from .helpers import HX, text
+from .support import HX, text
 from .test_entries import add, entries, first_stage, today_of
 
 

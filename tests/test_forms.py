@@ -13,7 +13,7 @@ from journal.roadmap.forms import StageForm
 from journal.roadmap.services import StageInput, create_stage
 from journal.validation import ValidationError, parse_date_range
 
-from .helpers import app_with_users
+from .support import app_with_users
 
 FIELD = """{% from "_macros.html" import field %}
 {%- call(ident, aria) field(

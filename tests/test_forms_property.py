@@ -23,9 +23,7 @@ from journal.entries.models import Entry
 from journal.extensions import db
 from journal.roadmap.models import Stage, Topic
 
-from .conftest import PASSWORD, AuthActions
-from .dbstate import differences, snapshot
-from .helpers import HX, text
+from .support import HX, PASSWORD, AuthActions, differences, snapshot, text
 
 FORMS = settings(
     max_examples=60,

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
-from journal.auth.services import get_user_by_name
 from journal.extensions import db
-from journal.roadmap.models import Stage
 
-from .conftest import PASSWORD, AuthActions
-from .dbstate import snapshot
-from .helpers import HX, csrf_token, is_full_page, text
+from .support import (
+    HX,
+    PASSWORD,
+    AuthActions,
+    csrf_token,
+    is_full_page,
+    snapshot,
+    stage_id_of,
+    text,
+)
 
 
 def assert_security_headers(response, what: str) -> None:
@@ -27,12 +31,6 @@ def assert_security_headers(response, what: str) -> None:
     assert headers.get("X-Content-Type-Options") == "nosniff", what
     assert headers.get("Referrer-Policy") == "strict-origin-when-cross-origin", what
     assert headers.get("X-Frame-Options") == "DENY", what
-
-
-def stage_id(app, username="alice"):
-    with app.app_context():
-        user = get_user_by_name(username)
-        return db.session.scalar(select(Stage.id).where(Stage.user_id == user.id).limit(1))
 
 
 @pytest.fixture
@@ -132,7 +130,7 @@ def test_a_failure_in_the_middle_of_a_save_leaves_nothing_behind(prod_app, monke
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(services, "_apply", half_then_fail)
-    data = {"date": "2026-01-01", "duration": "1h", "stage": stage_id(prod_app), "notes": "#tag"}
+    data = {"date": "2026-01-01", "duration": "1h", "stage": stage_id_of(prod_app), "notes": "#tag"}
     for headers in ({}, HX):
         response = client.post("/entries", data=data, headers=headers)
         assert response.status_code == 500

@@ -11,9 +11,7 @@ import pytest
 
 from journal import create_app
 
-from .conftest import AuthActions, make_config
-from .helpers import HX, text
-from .transfer_support import alert, token_of, upload
+from .support import HX, AuthActions, alert, make_config, text, token_of, upload
 
 KB = 1024
 

@@ -14,7 +14,7 @@ from journal.insights.streaks import find_streaks
 from journal.roadmap.queries import stage_refs
 from journal.roadmap.services import stages_of
 
-from .insights_fixtures import (
+from .support import (
     ALICE_ROWS,
     BOB_ROWS,
     TODAY,
@@ -29,7 +29,7 @@ D = date
 
 @pytest.fixture
 def journal(app, auth):
-    """Alice's and Bob's journals (see insights_fixtures), inside an app context."""
+    """Alice's and Bob's journals (ALICE_ROWS, BOB_ROWS in tests/support.py), in an app context."""
     auth.create("alice")
     auth.create("bob")
     with app.app_context():

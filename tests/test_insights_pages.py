@@ -11,14 +11,17 @@ from sqlalchemy import event, select
 from journal.extensions import db
 from journal.roadmap.models import Stage, Topic
 
-from .helpers import HX, field_error, is_full_page, text
-from .insights_fixtures import (
+from .support import (
     ALICE_ROWS,
     BOB_ROWS,
+    HX,
     TODAY,
     add_entries,
+    field_error,
     freeze,
+    is_full_page,
     stage_ids,
+    text,
     user,
 )
 

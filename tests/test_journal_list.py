@@ -6,8 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .entry_fixtures import log_on
-from .helpers import HX, text
+from .support import HX, log_on, text
 
 
 def headings(body: str) -> list[tuple[str, str]]:

@@ -13,8 +13,7 @@ from journal.auth.models import FailedLogin, LoginSession
 from journal.db import utcnow
 from journal.extensions import db
 
-from .conftest import PASSWORD, AuthActions, make_config
-from .helpers import at_once, text
+from .support import PASSWORD, AuthActions, at_once, make_config, text
 
 WRONG = "not the password at all"
 REFUSED = "Too many failed attempts."

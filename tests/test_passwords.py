@@ -16,7 +16,7 @@ from journal.auth.models import User
 from journal.auth.passwords import hash_password, verify_password
 from journal.extensions import db
 
-from .conftest import PASSWORD
+from .support import PASSWORD
 
 OWASP = "$argon2id$v=19$m=19456,t=2,p=1$"
 

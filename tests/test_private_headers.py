@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from .helpers import HX, app_with_users
+from .support import HX, app_with_users
 
 ONE_YEAR = "max-age=31536000"
 PAGES = ["/", "/journal", "/dashboard", "/roadmap", "/settings", "/review", "/data",

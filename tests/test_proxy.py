@@ -7,7 +7,7 @@ from flask import request
 
 from journal.ops.proxy import proxy_fix_options, proxy_hops
 
-from .helpers import app_with_users
+from .support import app_with_users
 
 FORWARDED = {
     "X-Forwarded-For": "203.0.113.9, 198.51.100.7",

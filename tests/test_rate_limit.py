@@ -14,8 +14,7 @@ from journal.entries.models import Entry
 from journal.extensions import db
 from journal.roadmap.models import Stage
 
-from .conftest import PASSWORD
-from .helpers import HX, at_once, text
+from .support import HX, PASSWORD, at_once, text
 
 
 @pytest.fixture

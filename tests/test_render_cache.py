@@ -15,8 +15,7 @@ from journal.cache import RenderCache
 from journal.extensions import db
 from journal.roadmap.models import Stage, Topic
 
-from .conftest import PASSWORD, AuthActions, make_config
-from .helpers import HX, csrf_token, text
+from .support import HX, PASSWORD, AuthActions, csrf_token, make_config, text
 
 
 def revision(app, username="alice") -> int:

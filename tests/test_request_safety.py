@@ -15,9 +15,7 @@ from journal.entries.models import Entry
 from journal.extensions import db
 from journal.roadmap.models import Stage, Topic
 
-from .conftest import PASSWORD, AuthActions
-from .dbstate import differences, snapshot
-from .helpers import HX, HX_FULL, csrf_token, text
+from .support import HX, HX_FULL, PASSWORD, AuthActions, csrf_token, differences, snapshot, text
 
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
 # Routes that read a credential from the request (an API token, an editor key), no cookie.

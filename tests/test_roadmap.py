@@ -10,7 +10,7 @@ from journal.roadmap import services
 from journal.roadmap.default import DEFAULT_ROADMAP
 from journal.roadmap.models import Stage, Topic
 
-from .helpers import HX, is_full_page, text
+from .support import HX, is_full_page, text
 
 
 def stages(app, username="alice", archived=False):

@@ -14,8 +14,8 @@ import pytest
 
 from journal import ROOT
 
-from .conftest import PASSWORD
 from .live import Browser, alive, free_port, open_files, parent_of, stop_group, wait_until_up
+from .support import PASSWORD
 
 pytestmark = pytest.mark.slow
 

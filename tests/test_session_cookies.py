@@ -14,7 +14,7 @@ from journal.auth.models import LoginSession
 from journal.db import utcnow
 from journal.extensions import db
 
-from .conftest import PASSWORD, AuthActions, make_config
+from .support import PASSWORD, AuthActions, make_config
 
 NEW_PASSWORD = "a brand new passphrase"
 

@@ -9,7 +9,7 @@ import pytest
 
 from journal.templating import day_label, duration_text, local_time
 
-from .insights_fixtures import freeze
+from .support import freeze
 
 
 @pytest.mark.parametrize(
@@ -58,7 +58,7 @@ def test_this_year_is_the_signed_in_users(app, client, auth, monkeypatch):
     with app.test_request_context():
         from flask_login import login_user
 
-        from .insights_fixtures import user
+        from .support import user
 
         login_user(user("alice"))
         assert day_label(date(2027, 1, 1)) == "Fri 1 Jan"

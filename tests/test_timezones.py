@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from journal.auth.timezones import COMMON, all_zones, zone_groups
 
-from .helpers import HX, text
+from .support import HX, text
 
 
 def names(groups) -> list[str]:

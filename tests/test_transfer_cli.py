@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from .transfer_support import FIXTURES, add_entry, entry_rows, export
+from .support import FIXTURES, add_entry, entry_rows, export
 
 
 def test_export_writes_the_file_and_says_how_many(app, auth, runner, tmp_path):

@@ -14,10 +14,10 @@ from journal.clock import user_today
 from journal.entries.models import Entry
 from journal.extensions import db
 from journal.transfer.formats import read_file
-from journal.transfer.markdown_blocks import write_entry
+from journal.transfer.formats.markdown_blocks import write_entry
 from journal.transfer.records import EntryRecord, FormatError, join_list, split_list
 
-from .transfer_support import export, import_bytes, user
+from .support import export, import_bytes, user
 
 MD_HEAD = "# Roadbook journal\n\n## March 2026\n\n### Saturday 14 March 2026\n\n"
 JSON_HEAD = '{"format": "roadbook-journal", "version": 1, '
@@ -316,6 +316,41 @@ def test_the_format_can_be_named_instead_of_recognised(app, auth):
     )
 
 
+# Which format a file is taken for: by its first bytes, else by its name.
+RECOGNISED = [
+    ("a.zip", a_zip({"2026-03-14.md": day_file()}), "zip"),
+    ("no-name", a_zip({"2026-03-14.md": day_file()}), "zip"),
+    ("a.json", (JSON_HEAD + '"stages": [], "entries": []}').encode(), "json"),
+    ("a.txt", b'{"tags": {}, "entries": []}', "jrnl-json"),
+    ("a.txt", MD_HEAD.encode(), "markdown"),
+    ("a.md", b"just some notes", "markdown"),
+    ("a.txt", b"[2026-03-14 18:30] Joins.\nTwo hours.\n", "jrnl"),
+    ("a.csv", b"[2026-03-14 18:30] Joins.\n", "jrnl"),  # jrnl's header outranks a name
+    ("a.txt", b"date,stage,minutes\n", "csv"),
+    ("a.csv", b"anything", "csv"),
+]
+
+
+@pytest.mark.parametrize(("filename", "data", "expected"), RECOGNISED)
+def test_each_format_is_recognised_by_content_then_name(filename, data, expected):
+    from journal.transfer.formats import Source, detect
+
+    assert detect(Source(data, filename)).name == expected
+
+
+def test_the_forms_offer_every_format_in_their_order():
+    from journal.transfer.formats import EXPORT_FORMATS, IMPORT_FORMATS
+
+    assert list(EXPORT_FORMATS) == ["markdown", "zip", "json", "csv"]
+    assert list(IMPORT_FORMATS) == ["json", "zip", "markdown", "csv", "jrnl", "jrnl-json"]
+    assert [(f.extension, f.mimetype) for f in EXPORT_FORMATS.values()] == [
+        ("md", "text/markdown; charset=utf-8"),
+        ("zip", "application/zip"),
+        ("json", "application/json"),
+        ("csv", "text/csv; charset=utf-8"),
+    ]
+
+
 # The escaping that keeps notes exact
 
 
@@ -332,7 +367,7 @@ def test_the_format_can_be_named_instead_of_recognised(app, auth):
     ],
 )
 def test_notes_that_look_like_structure_come_back_exactly(app, auth, notes):
-    from journal.transfer.markdown_format import STRUCTURE, read_markdown
+    from journal.transfer.formats.markdown_format import STRUCTURE, read_markdown
 
     entry = EntryRecord(study_date=date(2026, 3, 14), stage="A", minutes=5, notes=notes)
     lines = write_entry(entry, 4, STRUCTURE)
@@ -342,7 +377,7 @@ def test_notes_that_look_like_structure_come_back_exactly(app, auth, notes):
 
 @pytest.mark.parametrize("notes", ["hello\n", "a\r\nb\r\n", "x\n\n", "#tag\n\n"])
 def test_a_file_ends_with_one_newline_whatever_the_last_notes_end_with(notes):
-    from journal.transfer.markdown_format import write_markdown
+    from journal.transfer.formats.markdown_format import write_markdown
     from journal.transfer.records import JournalData
 
     entry = EntryRecord(study_date=date(2026, 3, 14), stage="A", minutes=5, notes=notes)

@@ -15,14 +15,16 @@ from journal.roadmap.models import Stage, Topic
 from journal.roadmap.services import set_stage_archived, stages_of
 from journal.transfer.records import FormatError
 
-from .helpers import HX, is_full_page, text
-from .transfer_support import (
+from .support import (
     FIXTURES,
+    HX,
     add_entry,
     alert,
     entry_rows,
     export,
     import_bytes,
+    is_full_page,
+    text,
     token_of,
     upload,
     user,
@@ -268,7 +270,7 @@ def test_jrnl_without_a_stage_waits_for_one(app, auth):
     ],
 )
 def test_jrnl_duration_comes_from_the_text_when_it_says_one(text, minutes):
-    from journal.transfer.jrnl_format import duration_in
+    from journal.transfer.formats.jrnl_format import duration_in
 
     assert duration_in(text) == minutes
 
@@ -430,7 +432,7 @@ def test_preview_without_a_file_asks_for_one(app, client, auth):
 
 
 def test_a_file_over_the_size_limit_gets_a_clear_message(make_app, tmp_path):
-    from .conftest import AuthActions
+    from .support import AuthActions
 
     app = make_app(MAX_CONTENT_LENGTH=2048)
     client = app.test_client()
@@ -478,7 +480,7 @@ def test_import_only_writes_into_the_signed_in_account(alice, client, auth, app)
 
 
 def test_the_import_forms_need_the_csrf_token(make_app):
-    from .helpers import csrf_token
+    from .support import csrf_token
     from .test_csrf import signed_in
 
     app = make_app(WTF_CSRF_ENABLED=True)

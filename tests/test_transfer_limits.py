@@ -22,9 +22,7 @@ import pytest
 
 from journal.roadmap.default import DEFAULT_ROADMAP
 
-from .dbstate import row_counts
-from .helpers import text
-from .transfer_support import add_entry, alert, entry_rows, import_bytes, upload
+from .support import add_entry, alert, entry_rows, import_bytes, row_counts, text, upload
 
 DEFAULT_TOPICS = sum(len(stage["topics"]) for stage in DEFAULT_ROADMAP)
 
@@ -140,7 +138,7 @@ def test_the_jrnl_attack_previews_in_linear_time(alice, client):
 
 
 def test_the_jrnl_duration_pattern_reads_the_attack_in_linear_time():
-    from journal.transfer.jrnl_format import duration_in
+    from journal.transfer.formats.jrnl_format import duration_in
 
     started = time.perf_counter()
     assert duration_in(JRNL_ATTACK) == 60
@@ -153,24 +151,24 @@ def test_the_jrnl_duration_pattern_reads_the_attack_in_linear_time():
 PATTERN_STARTS = {
     "formats._JSON_STRING": ['"', '{"a": "'],
     "formats._NOT_BRACKET": ["", "["],
-    "jrnl_format.HEADER": ["[2026-03-14 18:30", "[2026-03-14 18:30] "],
-    "jrnl_format.JRNL_TAG": ["#", "@", " #a"],
-    "jrnl_format._AT_TAG": ["@", " @"],
-    "jrnl_format.DURATION_IN_TEXT": ["1", "1h", "1.5 hours", "1h 30", "2 h,"],
-    "json_format.COLOR_RE": ["#", "#3b82f6"],
-    "markdown_blocks.META": ["- Tags: ", "- Topics:"],
-    "markdown_blocks._MAYBE_STRUCTURAL": ["\\", "#", "\n\\"],
-    "markdown_format.MONTH_HEADING": ["## March ", "## "],
-    "markdown_format.DAY_HEADING": ["### Saturday 14 March ", "### "],
-    "markdown_format.ENTRY_HEADING": ["#### ", "#### A · ", "#### A · 1 h "],
+    "formats.jrnl_format.HEADER": ["[2026-03-14 18:30", "[2026-03-14 18:30] "],
+    "formats.jrnl_format.JRNL_TAG": ["#", "@", " #a"],
+    "formats.jrnl_format._AT_TAG": ["@", " @"],
+    "formats.jrnl_format.DURATION_IN_TEXT": ["1", "1h", "1.5 hours", "1h 30", "2 h,"],
+    "formats.json_format.COLOR_RE": ["#", "#3b82f6"],
+    "formats.markdown_blocks.META": ["- Tags: ", "- Topics:"],
+    "formats.markdown_blocks._MAYBE_STRUCTURAL": ["\\", "#", "\n\\"],
+    "formats.markdown_format.MONTH_HEADING": ["## March ", "## "],
+    "formats.markdown_format.DAY_HEADING": ["### Saturday 14 March ", "### "],
+    "formats.markdown_format.ENTRY_HEADING": ["#### ", "#### A · ", "#### A · 1 h "],
     "records._NOT_WORD": ["", "a"],
     "services._NOT_IN_FILENAME": ["", "a"],
     "services._DASHES": ["-"],
     "uploads.TOKEN_RE": ["a" * 20, ""],
-    "zip_format.ENTRY_HEADING": ["## ", "## A · ", "## A · 1 h "],
-    "zip_format.DAY_FILE": ["a/", "2026-03-14", "a/2026-03-14.md"],
-    "zip_format._KEY": ["date:", "date: ", "k: "],
-    "zip_format._ITEM": [" -", "  - ", "\t-"],
+    "formats.zip_format.ENTRY_HEADING": ["## ", "## A · ", "## A · 1 h "],
+    "formats.zip_format.DAY_FILE": ["a/", "2026-03-14", "a/2026-03-14.md"],
+    "formats.zip_format._KEY": ["date:", "date: ", "k: "],
+    "formats.zip_format._ITEM": [" -", "  - ", "\t-"],
 }
 # Long runs of what these patterns repeat on: spaces, tabs, brackets, quotes, backslashes,
 # digits, separators, and the short units their alternatives are made of.
@@ -188,11 +186,12 @@ def transfer_patterns() -> dict[str, re.Pattern]:
     import journal.transfer as package
 
     found = {}
-    for module_info in pkgutil.iter_modules(package.__path__):
-        module = importlib.import_module(f"journal.transfer.{module_info.name}")
+    for module_info in pkgutil.walk_packages(package.__path__, "journal.transfer."):
+        module = importlib.import_module(module_info.name)
+        short = module_info.name.removeprefix("journal.transfer.")
         for name, value in vars(module).items():
             if isinstance(value, re.Pattern):
-                found[f"{module_info.name}.{name}"] = value
+                found[f"{short}.{name}"] = value
     return found
 
 
@@ -221,7 +220,7 @@ def test_each_pattern_is_linear_on_long_runs(name):
 
 
 def watched(app):
-    from bench.import_lock import watch_writes
+    from journal.db import watch_writes
     from journal.extensions import db
 
     with app.app_context():

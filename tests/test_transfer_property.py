@@ -28,9 +28,7 @@ from sqlalchemy import func, select
 from journal.entries.models import Entry
 from journal.extensions import db
 
-from .conftest import AuthActions
-from .dbstate import differences, snapshot
-from .helpers import HX, text
+from .support import HX, AuthActions, differences, snapshot, text
 
 FILES = settings(
     max_examples=40,

@@ -24,7 +24,7 @@ from journal.roadmap.models import Stage, Topic
 from journal.transfer.records import name_key
 from journal.validation import clean_text
 
-from .transfer_support import entry_rows, export, import_bytes
+from .support import entry_rows, export, import_bytes
 
 FILENAMES = {"markdown": "j.md", "zip": "j.zip", "json": "j.json", "csv": "j.csv"}
 USERNAMES = (f"u{n}" for n in itertools.count())

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from .helpers import HX, is_full_page, text
-from .transfer_support import add_entry, entry_rows
+from .support import HX, add_entry, entry_rows, is_full_page, stage_id_of, text
 
 
 def test_the_journal_filters_entries_whose_duration_is_unknown(app, client, auth):
@@ -39,16 +38,7 @@ def test_an_entry_without_a_duration_offers_to_add_one(app, client, auth):
     assert f'id="entry-{unknown}-duration" name="duration"' in text(form)
     client.post(
         f"/entries/{unknown}",
-        data={"date": "2026-03-01", "duration": "1h15", "stage": _stage_of(app), "notes": "x"},
+        data={"date": "2026-03-01", "duration": "1h15", "stage": stage_id_of(app), "notes": "x"},
         headers=HX,
     )
     assert entry_rows(app)[0][2] == 75
-
-
-def _stage_of(app):
-    from journal.roadmap.services import stages_of
-
-    from .transfer_support import user
-
-    with app.app_context():
-        return str(stages_of(user())[0].id)

@@ -27,8 +27,7 @@ from journal.extensions import db
 from journal.ops.backup import file_revision, sqlite_path
 from journal.schema import current_revision, register_migrations, script_directory, upgrade_database
 
-from .conftest import make_config
-from .helpers import run_sql
+from .support import make_config, run_sql
 
 ROWS = 5
 MIGRATIONS = ROOT / "migrations"

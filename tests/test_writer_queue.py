@@ -18,7 +18,7 @@ from journal.db import write_transaction
 from journal.extensions import db
 from journal.writer_queue import WriterQueue
 
-from .conftest import make_config
+from .support import make_config
 
 pytestmark = pytest.mark.sqlite_only("queues writers of a SQLite file")
 

@@ -23,8 +23,7 @@ from journal.extensions import db
 from journal.roadmap.models import Stage, Topic
 from journal.validation import clean_text
 
-from .conftest import PASSWORD, AuthActions
-from .helpers import HX, text
+from .support import HX, PASSWORD, AuthActions, text
 from .xss_corpus import (
     LINK_ATTACKS,
     OWN_CASES,

@@ -79,7 +79,7 @@ def backup_database(app: Flask, target: Path) -> Path:
         if source is not None:
             copy_sqlite(source, partial, busy_timeout_ms=app.config["SQLITE_BUSY_TIMEOUT_MS"])
         else:
-            from .transfer import copy_to_sqlite_file
+            from .database_copy import copy_to_sqlite_file
 
             copy_to_sqlite_file(app, partial)
         os.chmod(partial, 0o600)  # it holds password hashes

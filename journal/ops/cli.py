@@ -8,8 +8,8 @@ import click
 from flask import Blueprint, current_app
 
 from .backup import BACKUP_PREFIX, BackupError, backup_database, backup_target, prune
+from .database_copy import DatabaseCopyError, migrate_data
 from .restore import restore_database
-from .transfer import TransferError, migrate_data
 
 cli = Blueprint("ops_cli", __name__, cli_group=None)
 
@@ -69,7 +69,7 @@ def migrate_data_command(url: str) -> None:
     """
     try:
         counts = migrate_data(current_app._get_current_object(), url)
-    except TransferError as error:
+    except DatabaseCopyError as error:
         raise click.ClickException(str(error)) from None
     for table, count in counts.items():
         click.echo(f"{table}: {count} rows")

@@ -23,7 +23,7 @@ from ..roadmap.models import Stage
 from ..roadmap.services import stages_of
 from ..validation import clean_text
 from .checks import check_entry, check_stages
-from .jrnl_format import tag_line
+from .formats.jrnl_format import tag_line
 from .limits import MAX_ENTRY_LINKS, MAX_STAGES, MAX_TOPICS, import_in_parts
 from .records import (
     EntryRecord,

@@ -10,8 +10,8 @@ import pytest
 from journal import create_app
 from journal.extensions import db
 
-from ..conftest import PASSWORD, AuthActions, make_config
 from ..live import LiveServer
+from ..support import PASSWORD, AuthActions, make_config
 
 CHROMIUM = os.environ.get("JOURNAL_CHROMIUM", "/usr/bin/chromium")
 LAUNCH_ARGS = [

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from ..helpers import backdate_timer, midday_zone, set_timezone
+from ..support import backdate_timer, midday_zone, set_timezone
 from .conftest import sign_in
 
 PASSWORD = "a long passphrase of hers"
@@ -175,7 +175,7 @@ PAGES = {
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_screenshots_of_the_main_pages(browser, live_server, scheme):
     """Saved for a reviewer to look at (tests/artifacts/screenshots, not in git)."""
-    from ..conftest import AuthActions
+    from ..support import AuthActions
 
     AuthActions(live_server.app, live_server.app.test_client()).create("alice")
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

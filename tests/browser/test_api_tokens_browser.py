@@ -6,7 +6,7 @@ import urllib.request
 
 from playwright.sync_api import expect
 
-from ..conftest import AuthActions
+from ..support import AuthActions
 from .conftest import sign_in
 
 

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from ..helpers import backdate_timer, midday_zone, set_timezone
+from ..support import backdate_timer, midday_zone, set_timezone
 from .conftest import sign_in
 
 
@@ -122,7 +122,7 @@ def test_every_control_is_reachable_with_visible_focus(signed_in):
 
 
 def test_pages_fit_a_phone(browser, live_server):
-    from ..conftest import AuthActions
+    from ..support import AuthActions
 
     AuthActions(live_server.app, live_server.app.test_client()).create("alice")
     context = browser.new_context(viewport={"width": 375, "height": 812}, is_mobile=True)

@@ -13,7 +13,7 @@ def add_days(app, rows, username="alice") -> None:
     from journal.auth.services import get_user_by_name
     from journal.clock import user_today
 
-    from ..insights_fixtures import add_entries
+    from ..support import add_entries
 
     with app.app_context():
         today = user_today(get_user_by_name(username))

@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from ..editor_support import Editor, every
+from ..support import Editor, every
 from .conftest import sign_in
 
 

@@ -183,7 +183,7 @@ def test_topic_states_on_the_roadmap(signed_in, live_server):
 
 
 def test_insight_pages_fit_a_phone_in_light_and_dark(browser, live_server):
-    from ..conftest import AuthActions
+    from ..support import AuthActions
 
     AuthActions(live_server.app, live_server.app.test_client()).create("alice")
     fills = {}

@@ -193,7 +193,7 @@ def test_every_page_loads_without_console_errors_or_csp_violations(signed_in, li
 
 
 def test_the_journal_works_without_javascript(browser, live_server):
-    from ..conftest import AuthActions
+    from ..support import AuthActions
 
     AuthActions(live_server.app, live_server.app.test_client()).create("alice")
     context = browser.new_context(java_script_enabled=False)

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from ..entry_fixtures import log
+from ..support import log
 
 
 def journal_requests(page) -> list[str]:

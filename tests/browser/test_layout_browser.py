@@ -13,8 +13,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from ..conftest import PASSWORD, AuthActions
-from ..helpers import csrf_token
+from ..support import PASSWORD, AuthActions, csrf_token
 from ..test_request_safety import build, url_values
 from .conftest import sign_in
 

@@ -8,9 +8,7 @@ from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
-from ..conftest import AuthActions
-from ..entry_fixtures import LONG_NOTES, LONG_URL, log
-from ..helpers import backdate_timer
+from ..support import LONG_NOTES, LONG_URL, AuthActions, backdate_timer, log
 from .conftest import sign_in
 
 

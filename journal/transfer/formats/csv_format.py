@@ -11,10 +11,10 @@ import csv
 import io
 from datetime import date
 
-from ..entries.duration import MAX_MINUTES
-from ..validation import parse_int
-from .limits import add_entry
-from .records import (
+from ...entries.duration import MAX_MINUTES
+from ...validation import parse_int
+from ..limits import add_entry
+from ..records import (
     DURATION_RANGE,
     EntryRecord,
     FormatError,

@@ -12,12 +12,11 @@ from journal import create_app
 from journal.auth.services import get_user_by_name
 from journal.entries.services import EntryInput, create_entry
 from journal.extensions import db
-from journal.ops.transfer import journal_tables
+from journal.ops.database_copy import journal_tables
 from journal.roadmap.services import stages_of
 from journal.schema import upgrade_database
 
-from .conftest import AuthActions, make_config
-from .helpers import text
+from .support import AuthActions, make_config, text
 
 
 def fill_journal(app) -> None:

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from ..entries.duration import MAX_MINUTES, format_duration
-from ..entries.notes import NOTES_MAX_BYTES
-from ..validation import parse_int
-from .records import DURATION_RANGE, EntryRecord, FormatError, join_list, split_list
+from ...entries.duration import MAX_MINUTES, format_duration
+from ...entries.notes import NOTES_MAX_BYTES
+from ...validation import parse_int
+from ..records import DURATION_RANGE, EntryRecord, FormatError, join_list, split_list
 
 UNKNOWN = "duration unknown"
 DURATION = r"(?P<duration>\d+ h \d+ min|\d+ h|\d+ min|duration unknown)"
@@ -129,6 +130,28 @@ class EntryBlock:
                 f"{BLOCK_MAX_CHARS // 1000} kB; notes may be at most {NOTES_MAX_BYTES // 1000} kB."
             )
         self.lines.append(line)
+
+
+def entry_blocks(
+    numbered: Iterable[tuple[int, str]], heading: re.Pattern, outside: str, where: str = ""
+) -> Iterator[EntryBlock]:
+    """Split numbered lines into blocks, each from a line ``heading`` matches to the next.
+
+    Text before the first heading (blank lines aside) is refused with the message
+    ``outside``; ``where`` prefixes messages (a file name, or "").
+    """
+    block: EntryBlock | None = None
+    for line_no, line in numbered:
+        if found := heading.match(line):
+            if block is not None:
+                yield block
+            block = EntryBlock(found, line_no, where)
+        elif block is not None:
+            block.add(line)
+        elif line.strip():
+            raise FormatError(f"{where}line {line_no}: {outside}")
+    if block is not None:
+        yield block
 
 
 def read_entry(

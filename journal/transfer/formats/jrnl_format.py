@@ -21,11 +21,11 @@ import re
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from ..entries.duration import DurationError, parse_duration
-from .checks import check_notes_size
-from .limits import add_entry
-from .markdown_blocks import EntryBlock
-from .records import EntryRecord, FormatError, JournalData
+from ...entries.duration import DurationError, parse_duration
+from ..checks import check_notes_size
+from ..limits import add_entry
+from ..records import EntryRecord, FormatError, JournalData
+from .markdown_blocks import entry_blocks
 
 HEADER = re.compile(
     r"^\[(?P<date>\d{4}-\d{2}-\d{2})[ T](?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
@@ -43,6 +43,11 @@ DURATION_IN_TEXT = re.compile(
     rf"(?<![\w.,:])(?:\d++(?:[.,]\d++)?\s*+{_H}(?:\d{{1,2}}(?!\w)|\s*+,?\s*+\d++\s*+{_M})?"
     rf"|\d++\s*+{_M})(?!\w)",
     re.IGNORECASE,
+)
+
+
+OUTSIDE_AN_ENTRY = (
+    "a jrnl entry starts with its date and time in brackets, such as “[2026-03-14 18:30] Title”."
 )
 
 
@@ -107,32 +112,16 @@ def jrnl_entry(
 
 def read_jrnl_text(text: str, zone: ZoneInfo) -> JournalData:
     entries: list[EntryRecord] = []
-    current: EntryBlock | None = None  # the entry being read: its header and body lines
-
-    def finish():
-        if current is None:
-            return
-        title = current.heading["title"].rstrip()
+    lines = enumerate(text.split("\n"), start=1)
+    for block in entry_blocks(lines, HEADER, OUTSIDE_AN_ENTRY):
+        title = block.heading["title"].rstrip()
         starred = title == "*" or title.endswith(" *")
         if starred:
             title = title[:-1].rstrip()
-        day, moment = _when(current.heading, current.line_no)
-        where = f"line {current.line_no}"
-        body = "\n".join(current.lines)
+        day, moment = _when(block.heading, block.line_no)
+        where = f"line {block.line_no}"
+        body = "\n".join(block.lines)
         add_entry(entries, jrnl_entry(day, moment, title, body, [], starred, where, zone))
-
-    for line_no, line in enumerate(text.split("\n"), start=1):
-        if found := HEADER.match(line):
-            finish()
-            current = EntryBlock(found, line_no)
-        elif current is not None:
-            current.add(line)
-        elif line.strip():
-            raise FormatError(
-                f"line {line_no}: a jrnl entry starts with its date and time in brackets, "
-                "such as “[2026-03-14 18:30] Title”."
-            )
-    finish()
     return JournalData(entries=entries)
 
 

@@ -28,8 +28,8 @@ import zlib
 from collections.abc import Iterable, Iterator
 from datetime import date
 
-from ..entries.notes import NOTES_MAX_BYTES
-from .limits import (
+from ...entries.notes import NOTES_MAX_BYTES
+from ..limits import (
     MAX_ENTRIES,
     add_entry,
     file_bytes,
@@ -37,16 +37,20 @@ from .limits import (
     megabytes,
     upload_bytes,
 )
+from ..records import EntryRecord, FormatError, JournalData, slug
 from .markdown_blocks import (
     BLOCK_MAX_CHARS,
-    EntryBlock,
+    entry_blocks,
     entry_heading,
     read_entry,
     write_entry,
 )
-from .records import EntryRecord, FormatError, JournalData, slug
 
 ENTRY_HEADING = entry_heading(2)
+OUTSIDE_AN_ENTRY = (
+    "text outside an entry. Each entry starts with a heading "
+    "such as “## Python fundamentals · 45 min”."
+)
 STRUCTURE = [ENTRY_HEADING]
 DAY_FILE = re.compile(r"^(?:.*/)?(?P<date>\d{4}-\d{2}-\d{2})\.md$")
 
@@ -218,20 +222,7 @@ def read_day_file(lines: Iterable[str], day: date, name: str, entries: list[Entr
         raise FormatError(
             f"{where}front matter: “date” must be {day.isoformat()}, the date in the file's name."
         )
-    block: EntryBlock | None = None
-    for line_no, line in numbered:
-        if found := ENTRY_HEADING.match(line):
-            if block is not None:
-                add_entry(entries, read_entry(block, day, STRUCTURE, where))
-            block = EntryBlock(found, line_no, where)
-        elif block is not None:
-            block.add(line)
-        elif line.strip():
-            raise FormatError(
-                f"{where}line {line_no}: text outside an entry. Each entry starts with a "
-                "heading such as “## Python fundamentals · 45 min”."
-            )
-    if block is not None:
+    for block in entry_blocks(numbered, ENTRY_HEADING, OUTSIDE_AN_ENTRY, where):
         add_entry(entries, read_entry(block, day, STRUCTURE, where))
 
 

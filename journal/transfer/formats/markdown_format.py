@@ -6,10 +6,10 @@ import calendar
 import re
 from datetime import date
 
-from ..entries.duration import format_hours
-from .limits import add_entry
+from ...entries.duration import format_hours
+from ..limits import add_entry
+from ..records import EntryRecord, FormatError, JournalData
 from .markdown_blocks import EntryBlock, entry_heading, read_entry, write_entry
-from .records import EntryRecord, FormatError, JournalData
 
 MONTHS = list(calendar.month_name)[1:]
 WEEKDAYS = list(calendar.day_name)

@@ -6,9 +6,9 @@ import json
 import re
 from datetime import date
 
-from ..validation import MAX_ID
-from .limits import add_entry
-from .records import (
+from ...validation import MAX_ID
+from ..limits import add_entry
+from ..records import (
     EntryRecord,
     FormatError,
     JournalData,

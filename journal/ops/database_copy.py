@@ -1,6 +1,7 @@
-"""Moving a journal to another database (SQLite to PostgreSQL, or back): every row, same ids.
+"""``migrate-data``: the whole journal copied into another database (SQLite to PostgreSQL).
 
-The target is brought to the newest schema by the migrations, must hold no rows, and is
+Every row keeps its id. (A user's own import and export are journal/transfer/.) The
+target is brought to the newest schema by the migrations, must hold no rows, and is
 filled table by table in dependency order inside one transaction: it ends up with all of
 the journal or none of it. The source is read in one consistent snapshot while the app
 keeps running.
@@ -37,7 +38,7 @@ BATCH = 1000
 MIGRATIONS_TABLE = "alembic_version"
 
 
-class TransferError(Exception):
+class DatabaseCopyError(Exception):
     """The journal cannot be moved there, with a message that says why."""
 
 
@@ -54,19 +55,21 @@ def migrate_data(app: Flask, url: str) -> dict[str, int]:
         target_engine = db.engine
     try:
         if _same_database(source_engine.url, target_engine.url):
-            raise TransferError("The target is the journal's own database.")
+            raise DatabaseCopyError("The target is the journal's own database.")
         if current_revision(app) != head:
-            raise TransferError(
+            raise DatabaseCopyError(
                 "The journal's database is not at the newest schema: run "
                 "`flask --app journal db upgrade` first."
             )
         try:
             upgrade_database(target)
         except SchemaError as error:
-            raise TransferError(str(error)) from None
+            raise DatabaseCopyError(str(error)) from None
         except SQLAlchemyError as error:
             reason = getattr(error, "orig", None) or error
-            raise TransferError(f"The target database could not be prepared: {reason}") from None
+            raise DatabaseCopyError(
+                f"The target database could not be prepared: {reason}"
+            ) from None
         return copy_tables(source_engine, target_engine)
     finally:
         target_engine.dispose()
@@ -90,10 +93,10 @@ def copy_tables(source_engine: Engine, target_engine: Engine) -> dict[str, int]:
     with _snapshot(source_engine) as source, target_engine.begin() as target:
         missing = [table.name for table in tables if not _has_table(target, table.name)]
         if missing:
-            raise TransferError(f"The target has no table {', '.join(missing)}.")
+            raise DatabaseCopyError(f"The target has no table {', '.join(missing)}.")
         filled = [table.name for table in tables if target.scalar(_count(table))]
         if filled:
-            raise TransferError(
+            raise DatabaseCopyError(
                 f"The target database is not empty (rows in {', '.join(filled)}). "
                 "Nothing was copied; use a new, empty database."
             )
@@ -104,7 +107,7 @@ def copy_tables(source_engine: Engine, target_engine: Engine) -> dict[str, int]:
         for table in tables:
             copied = target.scalar(_count(table))
             if copied != counts[table.name]:  # pragma: no cover - a guard, not a path
-                raise TransferError(
+                raise DatabaseCopyError(
                     f"{table.name}: {counts[table.name]} rows read, {copied} written"
                 )
     return counts
