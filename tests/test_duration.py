@@ -149,3 +149,29 @@ def test_the_preview_says_what_was_understood(typed, shown):
 
 def test_the_preview_of_nonsense_says_how_to_type_it():
     assert preview_duration("abc").startswith("Duration “abc” is not understood")
+
+
+@pytest.mark.parametrize(
+    ("typed", "minutes"),
+    [
+        # Half a minute and more counts as a minute, even and odd alike (no banker's rounding).
+        ("0.5m", 1),
+        ("2.5m", 3),
+        ("3.5m", 4),
+        ("1.49m", 1),
+        ("0.025h", 2),  # 1.5 minutes
+        ("0.075", 5),  # 4.5 minutes, written as hours
+    ],
+)
+def test_half_a_minute_rounds_up(typed, minutes):
+    assert parse_duration(typed) == minutes
+
+
+@pytest.mark.parametrize("typed", ["1h60", "1h 60m", "0h60", "2:60"])
+def test_sixty_minutes_after_the_hours_is_not_understood(typed):
+    with pytest.raises(DurationError, match="is not understood"):
+        parse_duration(typed)
+
+
+def test_fifty_nine_minutes_after_the_hours_is_understood():
+    assert parse_duration("1h59") == 119 and parse_duration("0h59") == 59
