@@ -550,3 +550,15 @@ def test_of_two_runs_of_equal_length_the_later_is_the_longest():
     three = days((MON2, D(2026, 3, 4)), (SAT7, MON9), (D(2026, 3, 12), D(2026, 3, 14)))
     latest = find_streaks(three, D(2026, 3, 20), rest_days=0, week_start=0).longest
     assert (latest.first, latest.last) == (D(2026, 3, 12), D(2026, 3, 14))
+
+
+def test_a_run_that_ended_keeps_its_last_day_and_rest_days():
+    # Monday 2 to Thursday 5 with Tuesday off (one rest day), then nothing until Monday 9.
+    studied = [MON2, *days((D(2026, 3, 4), D(2026, 3, 5))), MON9]
+    longest = find_streaks(studied, D(2026, 3, 10), rest_days=1, week_start=0).longest
+    assert (longest.first, longest.last, longest.days, longest.rest_days) == (
+        MON2,
+        D(2026, 3, 5),
+        3,
+        1,
+    )
