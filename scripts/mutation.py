@@ -32,7 +32,10 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     "notes": (["journal/entries/notes.py"], ["tests/test_notes.py"]),
     "streaks": (["journal/insights/streaks.py"], ["tests/test_insights.py"]),
     "ranges": (["journal/insights/ranges.py"], ["tests/test_insights.py"]),
-    "clock": (["journal/clock.py"], ["tests/test_user_days.py", "tests/test_insights.py"]),
+    "clock": (
+        ["journal/clock.py"],
+        ["tests/test_clock.py", "tests/test_user_days.py", "tests/test_insights.py"],
+    ),
     "throttle": (["journal/auth/throttle.py"], ["tests/test_login_throttle.py"]),
     "records": (
         ["journal/transfer/records.py"],

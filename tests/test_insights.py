@@ -562,3 +562,18 @@ def test_a_run_that_ended_keeps_its_last_day_and_rest_days():
         3,
         1,
     )
+
+
+def test_a_range_gives_back_the_arguments_that_show_it_again():
+    one_day = parse_range({"range": "custom", "from": "2026-03-15", "to": "2026-03-15"}, TODAY, 0)
+    assert (one_day.key, one_day.first, one_day.last, one_day.errors) == (
+        "custom",
+        D(2026, 3, 15),
+        D(2026, 3, 15),
+        {},
+    )
+    assert one_day.as_args() == {"range": "custom", "from": "2026-03-15", "to": "2026-03-15"}
+    # Whatever follows a date is cut off before it is read.
+    padded = parse_range({"range": "custom", "from": " 2026-03-01x", "to": "2026-03-099"}, TODAY, 0)
+    assert (padded.first, padded.last, padded.errors) == (D(2026, 3, 1), D(2026, 3, 9), {})
+    assert parse_range({"range": "month"}, TODAY, 0).as_args() == {"range": "month"}
