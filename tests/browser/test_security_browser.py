@@ -130,7 +130,9 @@ def test_pages_full_of_attack_strings_run_nothing(signed_in, live_server):
     # page this long htmx takes a while to set up: type only once it listens to the form.
     htmx_ready(page.locator("form.filters"))
     page.get_by_label("Search notes").fill("onerror")
-    expect(page.locator("#journal-results")).to_contain_text("matching the filters")
+    expect(page.locator("#journal-results")).to_contain_text(
+        "matching the filters", timeout=LONG_PAGE
+    )
     page.get_by_label("Search notes").fill("")
     expect(page.locator("#journal-results article.entry")).to_have_count(
         ids["entries"], timeout=LONG_PAGE
