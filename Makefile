@@ -17,7 +17,7 @@ HTMX      := static/vendor/htmx.min.js
 # The PostgreSQL run of the suite (see scripts/postgres_test_db.sh for the role and database).
 TEST_POSTGRES_URL ?= postgresql+psycopg://roadbook:roadbook@127.0.0.1:5432/roadbook_test
 
-.PHONY: run serve test test-postgres bench screenshots setup db lint format clean
+.PHONY: run serve test test-postgres bench mutation screenshots setup db lint format clean
 
 run: setup db
 	$(FLASK) run --host $(HOST) --port $(PORT)
@@ -41,6 +41,11 @@ test-postgres: setup
 # The benchmark (needs wrk: apt-get install -y wrk); see bench/run.py and the README.
 bench: setup
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# Mutation testing of the value logic, module by module (not part of test; see the README).
+# MUTATION_ARGS names some modules: make mutation MUTATION_ARGS="duration streaks".
+mutation: setup
+	$(BIN)/python scripts/mutation.py $(MUTATION_ARGS)
 
 # Fresh screenshots of the main pages for docs/screenshots/ (needs Chromium; see the script).
 screenshots: setup

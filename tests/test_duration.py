@@ -149,3 +149,50 @@ def test_the_preview_says_what_was_understood(typed, shown):
 
 def test_the_preview_of_nonsense_says_how_to_type_it():
     assert preview_duration("abc").startswith("Duration “abc” is not understood")
+
+
+@pytest.mark.parametrize(
+    ("typed", "minutes"),
+    [
+        # Half a minute and more counts as a minute, even and odd alike (no banker's rounding).
+        ("0.5m", 1),
+        ("2.5m", 3),
+        ("3.5m", 4),
+        ("1.49m", 1),
+        ("0.025h", 2),  # 1.5 minutes
+        ("0.075", 5),  # 4.5 minutes, written as hours
+    ],
+)
+def test_half_a_minute_rounds_up(typed, minutes):
+    assert parse_duration(typed) == minutes
+
+
+@pytest.mark.parametrize("typed", ["1h60", "1h 60m", "0h60", "2:60"])
+def test_sixty_minutes_after_the_hours_is_not_understood(typed):
+    with pytest.raises(DurationError, match="is not understood"):
+        parse_duration(typed)
+
+
+def test_fifty_nine_minutes_after_the_hours_is_understood():
+    assert parse_duration("1h59") == 119 and parse_duration("0h59") == 59
+
+
+def test_input_is_read_up_to_forty_characters():
+    assert parse_duration("0" * 38 + "45") == 45  # 40 characters
+    with pytest.raises(DurationError, match="is not understood"):
+        parse_duration("0" * 39 + "45")  # 41
+
+
+def test_a_long_input_is_cut_to_thirty_characters_in_the_message():
+    how = "type minutes like 45 or 90 min, or hours like 1.5h, 1h30 or 1h 30m."
+    with pytest.raises(DurationError) as error:
+        parse_duration("  " + "x" * 31 + "  ")
+    assert str(error.value) == f"Duration “{'x' * 29}…” is not understood: {how}"
+    with pytest.raises(DurationError) as error:
+        parse_duration("y" * 30)
+    assert str(error.value) == f"Duration “{'y' * 30}” is not understood: {how}"
+
+
+def test_whole_hours_are_shown_without_a_decimal():
+    assert [format_hours(m) for m in (120, 180, 90, 0)] == ["2 h", "3 h", "1.5 h", "0 h"]
+    assert [duration_input(m) for m in (None, 120, 125, 45)] == ["", "2h", "2h05", "45m"]

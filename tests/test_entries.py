@@ -393,6 +393,10 @@ def test_an_archived_stage_stays_allowed_when_editing_its_entries(app, client, a
         headers=HX,
     )
     assert response.status_code == 200
+    # Saved with the archived stage kept, not refused with a message or moved elsewhere.
+    (saved,) = entries(app)
+    assert (saved.stage_id, saved.minutes, saved.study_date) == (stage_id, 20, date(2026, 2, 3))
+    assert "form-error" not in text(response)
 
 
 def test_delete_and_undo(app, client, auth):

@@ -531,3 +531,51 @@ def test_every_week_is_labelled_and_every_month_on_a_year(app, auth):
         "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan", "Feb", "Mar"
     ]  # fmt: skip
     assert len(year) == 52 and all(label.day == "" for label in year)
+
+
+def test_rest_days_of_separate_gaps_in_one_week_add_up():
+    # Monday-week 2-8 March: Tuesday 3 and Thursday 5 off, two gaps of one day each.
+    studied = [MON2, D(2026, 3, 4), *days((D(2026, 3, 6), D(2026, 3, 10)))]
+    one = find_streaks(studied, D(2026, 3, 10), rest_days=1, week_start=0)
+    # The second gap would be the week's second rest day: the run breaks before Friday 6.
+    assert (one.current.first, one.current_days, one.current.rest_days) == (D(2026, 3, 6), 5, 0)
+    assert (one.longest.first, one.longest.last) == (D(2026, 3, 6), D(2026, 3, 10))
+    two = find_streaks(studied, D(2026, 3, 10), rest_days=2, week_start=0)
+    assert (two.current.first, two.current_days, two.current.rest_days) == (MON2, 7, 2)
+
+
+def test_of_two_runs_of_equal_length_the_later_is_the_longest():
+    studied = days((MON2, D(2026, 3, 4)), (SAT7, MON9))  # three days, two off, three days
+    result = find_streaks(studied, D(2026, 3, 12), rest_days=0, week_start=0)
+    assert result.current is None
+    assert (result.longest.first, result.longest.last, result.longest_days) == (SAT7, MON9, 3)
+    three = days((MON2, D(2026, 3, 4)), (SAT7, MON9), (D(2026, 3, 12), D(2026, 3, 14)))
+    latest = find_streaks(three, D(2026, 3, 20), rest_days=0, week_start=0).longest
+    assert (latest.first, latest.last) == (D(2026, 3, 12), D(2026, 3, 14))
+
+
+def test_a_run_that_ended_keeps_its_last_day_and_rest_days():
+    # Monday 2 to Thursday 5 with Tuesday off (one rest day), then nothing until Monday 9.
+    studied = [MON2, *days((D(2026, 3, 4), D(2026, 3, 5))), MON9]
+    longest = find_streaks(studied, D(2026, 3, 10), rest_days=1, week_start=0).longest
+    assert (longest.first, longest.last, longest.days, longest.rest_days) == (
+        MON2,
+        D(2026, 3, 5),
+        3,
+        1,
+    )
+
+
+def test_a_range_gives_back_the_arguments_that_show_it_again():
+    one_day = parse_range({"range": "custom", "from": "2026-03-15", "to": "2026-03-15"}, TODAY, 0)
+    assert (one_day.key, one_day.first, one_day.last, one_day.errors) == (
+        "custom",
+        D(2026, 3, 15),
+        D(2026, 3, 15),
+        {},
+    )
+    assert one_day.as_args() == {"range": "custom", "from": "2026-03-15", "to": "2026-03-15"}
+    # Whatever follows a date is cut off before it is read.
+    padded = parse_range({"range": "custom", "from": " 2026-03-01x", "to": "2026-03-099"}, TODAY, 0)
+    assert (padded.first, padded.last, padded.errors) == (D(2026, 3, 1), D(2026, 3, 9), {})
+    assert parse_range({"range": "month"}, TODAY, 0).as_args() == {"range": "month"}

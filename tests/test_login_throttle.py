@@ -192,10 +192,21 @@ def test_failures_older_than_a_day_are_forgotten_and_removed(app, client, auth):
     for _ in range(5):
         attempt(client)
     age_failures(app, 24 * 3600 + 1)
-    assert attempt(client, password=PASSWORD).status_code == 303
-    client.post("/logout")
     attempt(client, username="someone")
     assert failures(app) == 1  # the old ones were pruned by the new failure
+    # Alice's next failure is her first of the day: no delay follows it.
+    assert attempt(client).status_code == 401
+    assert attempt(client, password=PASSWORD).status_code == 303
+
+
+def test_failures_of_the_last_day_still_count(app, client, auth):
+    auth.create()
+    for _ in range(5):
+        attempt(client)
+    age_failures(app, 24 * 3600 - 60)  # their delay is long over, but they are recent
+    assert attempt(client).status_code == 401  # the sixth failure of the day...
+    assert failures(app, username="alice") == 6
+    assert attempt(client, password=PASSWORD).status_code == 429  # ...brings a delay
 
 
 def test_the_failures_stored_hold_no_password(app, client, auth):

@@ -1,9 +1,18 @@
 import time
+from html.parser import HTMLParser
 
 import pytest
 
-from journal.entries.notes import clean_tag, drop_empty_sections, extract_tags, render_notes
+from journal.entries.notes import (
+    clean_tag,
+    drop_empty_sections,
+    extract_tags,
+    render_notes,
+    sanitize_html,
+)
 from journal.validation import ValidationError
+
+from .xss_corpus import NOTE_ANY_TAG_ATTRIBUTES, NOTE_ATTRIBUTES, NOTE_SCHEMES, NOTE_TAGS
 
 
 def test_markdown_is_rendered():
@@ -201,3 +210,107 @@ def test_only_real_tables_spend_the_cell_budget():
     """Lines that could never be a table's (setext headings here) are not counted as one."""
     html = render_notes("a\n=\n" * 2_500, strict=True)
     assert html.count("<h1>a</h1>") == 2_500
+
+
+# The sanitizer against the tests' own allow-list (tests/xss_corpus.py), never the app's.
+
+# Tags a note might carry, allowed or not, and the context each must sit in to be parsed.
+OTHER_TAGS = {
+    "iframe", "form", "input", "button", "textarea", "select", "option", "img", "svg",
+    "math", "video", "audio", "source", "picture", "object", "embed", "link", "meta", "base",
+    "style", "script", "div", "span", "section", "article", "details", "summary", "label",
+    "u", "sup", "sub", "kbd", "mark", "abbr", "dl", "dt", "dd", "caption", "font", "center",
+    "template",
+}  # fmt: skip
+CANDIDATE_TAGS = sorted(NOTE_TAGS | OTHER_TAGS)
+CONTEXT = {
+    "li": "<ul>{}</ul>",
+    "thead": "<table>{}</table>",
+    "tbody": "<table>{}</table>",
+    "tr": "<table><tbody>{}</tbody></table>",
+    "th": "<table><tbody><tr>{}</tr></tbody></table>",
+    "td": "<table><tbody><tr>{}</tr></tbody></table>",
+    "caption": "<table>{}</table>",
+    "option": "<select>{}</select>",
+    "dt": "<dl>{}</dl>",
+    "dd": "<dl>{}</dl>",
+    "source": "<video>{}</video>",
+}
+CANDIDATE_ATTRIBUTES = {
+    "style": "color: red",
+    "class": "big",
+    "id": "main",
+    "href": "https://example.test/page",
+    "title": "a title",
+    "align": "left",
+    "start": "3",
+    "src": "https://example.test/x.png",
+    "action": "https://example.test/post",
+    "name": "field",
+    "value": "v",
+    "type": "text",
+    "target": "_blank",
+    "width": "10",
+    "lang": "en",
+    "hx-get": "/logout",
+    "data-x": "1",
+    "onclick": "alert(1)",
+}
+
+
+class _Elements(HTMLParser):
+    """Every start tag of an HTML fragment, with its attributes, and its comments."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+        self.comments: list[str] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, dict(attrs)))
+
+    def handle_comment(self, data):
+        self.comments.append(data)
+
+
+def _kept(tag: str) -> set[str] | None:
+    """The attributes ``tag`` keeps through the sanitizer, or None when it is removed."""
+    attributes = " ".join(f'{name}="{value}"' for name, value in CANDIDATE_ATTRIBUTES.items())
+    html = CONTEXT.get(tag, "{}").format(f"<{tag} {attributes}>text</{tag}>")
+    found = [attrs for name, attrs in _Elements(sanitize_html(html)).elements if name == tag]
+    return set(found[0]) if found else None
+
+
+def test_the_sanitizer_keeps_exactly_the_allowed_tags_and_attributes():
+    expected = {
+        tag: (
+            NOTE_ATTRIBUTES.get(tag, set()) | NOTE_ANY_TAG_ATTRIBUTES if tag in NOTE_TAGS else None
+        )
+        for tag in CANDIDATE_TAGS
+    }
+    assert {tag: _kept(tag) for tag in CANDIDATE_TAGS} == expected
+
+
+@pytest.mark.parametrize(
+    "scheme", ["http", "https", "mailto", "javascript", "data", "vbscript", "file", "ftp", "tel"]
+)
+def test_links_keep_only_the_allowed_schemes(scheme):
+    (link,) = _Elements(sanitize_html(f'<a href="{scheme}:example">x</a>')).elements
+    assert (link[1].get("href") is not None) == (scheme in NOTE_SCHEMES)
+    assert link[1]["rel"] == "noopener noreferrer nofollow"
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "<p>before<!-- a hidden comment -->after</p>",
+        "Text <!-- a hidden comment --> and more",
+        "<!-- <script>alert(1)</script> -->",
+    ],
+)
+def test_html_comments_are_removed(note):
+    for html in (sanitize_html(note), render_notes(note)):
+        assert _Elements(html).comments == [] and "<!--" not in html
+        assert "hidden comment" not in html and "alert" not in html

@@ -42,6 +42,23 @@ class Watch:
         dialog.dismiss()
 
 
+# A page of hundreds of entries, on a busy machine, takes seconds to render and set up.
+LONG_PAGE = 30_000
+
+
+def htmx_ready(locator) -> None:
+    """Wait until htmx has set up ``locator``'s element: htmx marks an element it has
+    processed, in the same step as it adds its listeners, so events sent after this are
+    heard."""
+    expect(locator).to_have_attribute("data-htmx-powered", "true", timeout=LONG_PAGE)
+
+
+def htmx_idle(page) -> None:
+    """Wait until no htmx request, swap or settle is under way on the page."""
+    busy = ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added"
+    expect(page.locator(busy)).to_have_count(0, timeout=LONG_PAGE)
+
+
 def fill_with_attacks(app) -> dict[str, int]:
     """Alice's journal, full of attack strings: stage and topic names, notes, #tags."""
     app.config["PAGE_SIZE"] = 10_000  # every entry on one journal page
@@ -96,34 +113,49 @@ def test_pages_full_of_attack_strings_run_nothing(signed_in, live_server):
         f"/roadmap/stages/{stage}",
         f"/roadmap/stages/{stage}/edit",
     ):
-        page.goto(live_server.url + path)
-        expect(page.locator("main")).to_be_visible()
-    page.goto(live_server.url + "/journal")
-    expect(page.locator("#journal-results article.entry")).to_have_count(ids["entries"])
+        page.goto(live_server.url + path, timeout=LONG_PAGE)
+        expect(page.locator("main")).to_be_visible(timeout=LONG_PAGE)
+    page.goto(live_server.url + "/journal", timeout=LONG_PAGE)
+    expect(page.locator("#journal-results article.entry")).to_have_count(
+        ids["entries"], timeout=LONG_PAGE
+    )
     # Template syntax in notes is text; names typed with markup show the markup as text.
     expect(page.locator("#journal-results")).to_contain_text("{{ 7*7 }}")
-    page.goto(live_server.url + "/roadmap")
+    page.goto(live_server.url + "/roadmap", timeout=LONG_PAGE)
     expect(page.locator("#roadmap")).to_contain_text('<hx-partial hx-target="body"')
     expect(page.locator("#roadmap")).to_contain_text("<script>alert('xss')</script>")
-    page.goto(live_server.url + "/journal")
+    page.goto(live_server.url + "/journal", timeout=LONG_PAGE)
 
-    # htmx at work on these entries: search, inline edit and save, the topic picker.
+    # htmx at work on these entries: search, inline edit and save, the topic picker. On a
+    # page this long htmx takes a while to set up: type only once it listens to the form.
+    htmx_ready(page.locator("form.filters"))
     page.get_by_label("Search notes").fill("onerror")
-    expect(page.locator("#journal-results")).to_contain_text("matching the filters")
+    expect(page.locator("#journal-results")).to_contain_text(
+        "matching the filters", timeout=LONG_PAGE
+    )
     page.get_by_label("Search notes").fill("")
-    expect(page.locator("#journal-results article.entry")).to_have_count(ids["entries"])
-    page.goto(live_server.url + "/")
+    expect(page.locator("#journal-results article.entry")).to_have_count(
+        ids["entries"], timeout=LONG_PAGE
+    )
+    htmx_idle(page)
+    page.goto(live_server.url + "/", timeout=LONG_PAGE)
     first = page.locator("#today-entries article.entry").first
+    htmx_ready(first.get_by_role("link", name=re.compile("^Edit")))
     first.get_by_role("link", name=re.compile("^Edit")).click()
     form = page.locator("form.entry-form-edit")
+    htmx_ready(form)
     form.get_by_label("Notes").fill(
         "Edited: <img src=x onerror=alert(2)> <script>alert(3)</script>"
     )
     form.get_by_role("button", name="Save changes").click()
     expect(page.locator("#today-entries")).to_contain_text("Edited:")
-    page.locator("#quick-add").get_by_label("Stage").select_option(index=2)
+    htmx_idle(page)
+    stage_choice = page.locator("#quick-add").get_by_label("Stage")
+    htmx_ready(stage_choice)
+    stage_choice.select_option(index=2)
     expect(page.locator("#quick-add-topics")).to_contain_text("(optional")
-    page.goto(live_server.url + "/roadmap")
+    htmx_idle(page)
+    page.goto(live_server.url + "/roadmap", timeout=LONG_PAGE)
     page.locator(".stage").nth(1).get_by_role("link", name=re.compile("^Edit")).click()
     page.locator(".stage").nth(1).get_by_role("button", name="Save stage").click()
     expect(page.locator(".stage").nth(1).locator("h2")).to_be_visible()
@@ -151,9 +183,13 @@ def test_htmx_features_work_under_the_content_security_policy(signed_in, live_se
     quick.get_by_label("Duration").fill("5m")
     quick.get_by_role("button", name="Add entry").click()
     expect(page.locator("#quick-add-duration-error")).to_have_count(0)
-    # Stage change loads its topics; inline edit, cancel; delete and undo.
+    # Stage change loads its topics; inline edit, cancel; delete and undo. The form was
+    # just swapped in: choose only once htmx listens to its stage, and open the topics
+    # only once the picker they come in has been swapped in and settled.
+    htmx_ready(quick.get_by_label("Stage"))
     quick.get_by_label("Stage").select_option(label="DevOps and deployment")
     expect(quick.locator("summary")).to_contain_text("from DevOps and deployment")
+    htmx_idle(page)
     quick.locator("summary").click()
     expect(quick.get_by_label("Docker")).to_be_visible()
     entry = page.locator("#today-entries article.entry").first
@@ -181,17 +217,26 @@ def test_htmx_features_work_under_the_content_security_policy(signed_in, live_se
     stage = page.locator(".stage").first
     stage.get_by_placeholder("Add a topic").fill("Descriptors")
     stage.get_by_role("button", name="Add", exact=True).click()
+    # Each row is swapped after each change: open its menu only once the swap has settled.
     topic = page.locator(".topic").filter(has_text="Descriptors")
+    htmx_idle(page)
     topic.locator("summary").click()  # the row's menu
     topic.get_by_role("link", name=re.compile("^Rename")).click()
+    htmx_ready(page.locator(".topic-editing form"))
     page.locator(".topic-editing input[name=name]").fill("Descriptors, properly")
     page.locator(".topic-editing").get_by_role("button", name="Save").click()
     topic = page.locator(".topic").filter(has_text="Descriptors, properly")
+    expect(page.locator(".topic-editing")).to_have_count(0)
+    htmx_idle(page)
     topic.locator("summary").click()
     topic.get_by_role("button", name=re.compile("^Archive")).click()
     archived = page.locator(".topic").filter(has_text="Descriptors, properly")
+    expect(archived.locator("button", has_text="Restore")).to_have_count(1)  # in its menu
+    htmx_idle(page)
     archived.locator("summary").click()
     archived.get_by_role("button", name=re.compile("^Restore")).click()
+    expect(archived.locator("button", has_text="Archive")).to_have_count(1)
+    htmx_idle(page)
     page.get_by_role("button", name="Move down: Python fundamentals").click()
     expect(page.locator(".stage").nth(1).locator("h2")).to_have_text("Python fundamentals")
 
