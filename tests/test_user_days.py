@@ -15,8 +15,7 @@ from journal.daily.models import Timer
 from journal.extensions import db
 from journal.roadmap.services import stages_of
 
-from .helpers import HX, text
-from .insights_fixtures import add_entries, freeze
+from .support import HX, add_entries, freeze, text
 
 DASH = " \u2013 "
 
