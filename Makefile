@@ -32,11 +32,11 @@ TEST_WORKERS ?= auto
 test: setup
 	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
-# Every test but the browser ones: those drive pages through the same services, and `make
-# test` runs them.
+# Every test but the browser and the slow ones: those drive pages, processes and virtual
+# environments through the same services, and `make test` runs them.
 test-postgres: setup
 	JOURNAL_TEST_DATABASE_URL="$${JOURNAL_TEST_DATABASE_URL:-$(TEST_POSTGRES_URL)}" \
-		$(BIN)/pytest -n $(TEST_WORKERS) -m "not browser" $(PYTEST_ARGS)
+		$(BIN)/pytest -n $(TEST_WORKERS) -m "not browser and not slow" $(PYTEST_ARGS)
 
 # The benchmark (needs wrk: apt-get install -y wrk); see bench/run.py and the README.
 bench: setup
