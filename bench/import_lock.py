@@ -27,16 +27,14 @@ import tempfile
 import time
 import tracemalloc
 import zipfile
-from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from bench.dataset import scratch_app
 from journal.auth.models import User
-from journal.db import BEGIN_OPTION, utcnow, write_transaction
+from journal.db import utcnow, watch_writes, write_transaction
 from journal.entries.models import Entry, EntryTag
 from journal.entries.notes import extract_tags, render_notes
 from journal.extensions import db
@@ -47,48 +45,6 @@ from journal.transfer.services import import_file
 MB = 1024 * 1024
 TARGET_SECONDS = 1.0
 FIRST_DAY = date(2010, 1, 1)
-
-
-@dataclass
-class Span:
-    seconds: float = 0.0
-    statements: int = 0
-
-
-@contextmanager
-def watch_writes(engine):
-    """Every write transaction run inside the block: how long it held the lock, and how
-    many statements it ran (an executemany counts once)."""
-    spans: list[Span] = []
-    open_spans: dict[object, tuple[float, Span]] = {}
-
-    def begun(connection):
-        if connection.get_execution_options().get(BEGIN_OPTION) == "IMMEDIATE":
-            open_spans[connection] = (time.perf_counter(), Span())
-
-    def statement(connection, *_args):
-        if connection in open_spans:
-            open_spans[connection][1].statements += 1
-
-    def ended(connection):
-        if connection in open_spans:
-            started, span = open_spans.pop(connection)
-            span.seconds = time.perf_counter() - started
-            spans.append(span)
-
-    listeners = [
-        ("begin", begun),
-        ("before_cursor_execute", statement),
-        ("commit", ended),
-        ("rollback", ended),
-    ]
-    for name, listener in listeners:
-        event.listen(engine, name, listener)
-    try:
-        yield spans
-    finally:
-        for name, listener in listeners:
-            event.remove(engine, name, listener)
 
 
 def note(n: int, size: int) -> str:
