@@ -289,9 +289,15 @@ def test_the_right_password_inside_a_burst_is_refused_once_the_limit_is_reached(
     statuses = at_once(
         12, lambda number: attempt(app.test_client(), password=PASSWORD if number else WRONG)
     )
+    # One try was left. A wrong guess that takes it leaves every right password refused
+    # unchecked. A right password that takes it signs in, and a log-in clears the count, so
+    # tries that arrive after it (a slower database lets some) start afresh.
     checked = [status for status in statuses if status != 429]
-    assert len(checked) == 1  # one try was left: the rest were refused unchecked
-    assert sessions(app) == (1 if checked == [303] else 0)
+    signed_in = checked.count(303)
+    assert checked and checked.count(401) <= 1
+    if 303 not in checked:
+        assert checked == [401]
+    assert sessions(app) == signed_in
 
 
 def test_parallel_guesses_on_the_password_page_are_counted_exactly(make_app):
