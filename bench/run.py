@@ -193,16 +193,6 @@ def main() -> int:
         }
 
     loads.append(os.getloadavg()[0])
-    print("Writes without the writer queue …", flush=True)
-    env = NO_CACHE | LOAD_ENV | {"JOURNAL_SQLITE_WRITER_QUEUE": "false"}
-    with Server(work, database=copy(main_db, "unqueued"), env=env) as server:
-        writers = learners(server)
-        result = measure_quick_add(server, writers, args.seconds, ", no writer queue")
-        figures[result.name] = result.as_dict()
-        looped = measure_loop(server, writers, args.seconds).as_dict()
-        figures["add then view, no writer queue"] = looped
-
-    loads.append(os.getloadavg()[0])
     print("Pages kept per worker (the render cache) …", flush=True)
     with Server(work, database=copy(main_db, "kept"), env=LOAD_ENV) as server:
         heavy = Browser(server.url, dataset.HEAVY, dataset.PASSWORD)
@@ -328,8 +318,6 @@ def report(figures: dict) -> None:
         "quick-add": "htmx quick-add dated today (Today lists)",
         "add then view": "add an entry, then the dashboard (pairs/s)",
         "search": "htmx search, rendered afresh",
-        "quick-add, no writer queue": "quick-add without the writer queue",
-        "add then view, no writer queue": "add, then view, without the writer queue",
         "dashboard, kept": "dashboard, heavy user (CACHED: kept page)",
         "journal, kept": "Journal page, heavy user (CACHED: kept page)",
         "add then view, kept pages": "add, then view, with the render cache on",

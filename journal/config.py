@@ -23,9 +23,6 @@ DEFAULTS = {
     # Memory for rendered pages kept per worker (journal/cache.py); 0 turns it off.
     "RENDER_CACHE_BYTES": 4 * 1024 * 1024,
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
-    # SQLite writers wait their turn in a queue (journal/writer_queue.py); False: in
-    # SQLite's busy handler alone.
-    "SQLITE_WRITER_QUEUE": True,
     # Strict-Transport-Security on responses that came over HTTPS (0 turns it off).
     "HSTS_SECONDS": 365 * 24 * 3600,
     "HSTS_INCLUDE_SUBDOMAINS": False,

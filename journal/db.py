@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import Flask
 from sqlalchemy import URL, Engine, Table, event
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import OperationalError
@@ -22,7 +22,6 @@ from sqlalchemy.orm import Session
 
 from .extensions import db
 from .validation import Refused
-from .writer_queue import WriterQueue
 
 BEGIN_OPTION = "sqlite_begin"
 # SQLite's "database is locked" (SQLITE_BUSY) and "table is locked" (SQLITE_LOCKED), in the
@@ -63,12 +62,6 @@ def init_db(app: Flask) -> None:
         engine = db.engine
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
-        path = sqlite_file(engine.url)
-        if path is not None and app.config["SQLITE_WRITER_QUEUE"]:
-            app.extensions["writer_queue"] = WriterQueue(
-                path.with_name(path.name + ".lock"),
-                timeout=app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000,
-            )
 
 
 def sqlite_file(url: URL) -> Path | None:
@@ -96,11 +89,6 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
-def _writers_turn():
-    queue = current_app.extensions.get("writer_queue")
-    return queue.turn() if queue is not None else nullcontext()
-
-
 @contextmanager
 def write_transaction() -> Iterator[Session]:
     """Run the block as one write transaction: all of it is committed, or none of it.
@@ -115,19 +103,18 @@ def write_transaction() -> Iterator[Session]:
     session = db.session()
     if session.in_transaction():
         session.commit()
-    with _writers_turn():
-        try:
-            session.connection(execution_options={BEGIN_OPTION: "IMMEDIATE"})
-            yield session
-            session.commit()
-        except OperationalError as error:
-            session.rollback()
-            if is_busy(error):
-                raise DatabaseBusy() from error
-            raise
-        except BaseException:
-            session.rollback()
-            raise
+    try:
+        session.connection(execution_options={BEGIN_OPTION: "IMMEDIATE"})
+        yield session
+        session.commit()
+    except OperationalError as error:
+        session.rollback()
+        if is_busy(error):
+            raise DatabaseBusy() from error
+        raise
+    except BaseException:
+        session.rollback()
+        raise
 
 
 def insert_or_ignore(session: Session, table: Table, rows: list[dict], unique: list[str]) -> int:
