@@ -38,8 +38,8 @@ TARGETS = {
     "journal": ("ratio", 0.20),
     "quick-add": ("ratio", 0.15),
     "add then view": ("p99", 150.0),
-    "dashboard, kept": ("ratio", 0.15),
-    "journal, kept": ("ratio", 0.25),
+    "dashboard, cached": ("ratio", 0.15),
+    "journal, cached": ("ratio", 0.25),
 }
 HX = {"HX-Request": "true", "HX-Request-Type": "partial"}
 # A load generator saves far faster than the per-user write allowance lets one learner.
@@ -120,7 +120,7 @@ def timed(command: list[str], env: dict, runs: int = 3) -> float:
 
 def rss_after_requests(server: Server, browser: Browser, count: int = 2000) -> dict:
     """Send ``count`` ordinary requests (about 1,000 for each of the two workers), varied
-    so that the render cache fills as it would, then read each process's memory."""
+    so that the page cache fills as it would, then read each process's memory."""
     paths = ["/", "/journal", "/dashboard", "/roadmap", "/week", "/review"]
     for number in range(count):
         path = paths[number % len(paths)]
@@ -193,16 +193,16 @@ def main() -> int:
         }
 
     loads.append(os.getloadavg()[0])
-    print("Pages kept per worker (the render cache) …", flush=True)
-    with Server(work, database=copy(main_db, "kept"), env=LOAD_ENV) as server:
+    print("The page cache on …", flush=True)
+    with Server(work, database=copy(main_db, "cached"), env=LOAD_ENV) as server:
         heavy = Browser(server.url, dataset.HEAVY, dataset.PASSWORD)
-        for result in measure_pages(server, heavy, args.seconds, ", kept"):
+        for result in measure_pages(server, heavy, args.seconds, ", cached"):
             figures[result.name] = result.as_dict()
         looped = measure_loop(server, learners(server), args.seconds).as_dict()
-        figures["add then view, kept pages"] = looped
+        figures["add then view, cached"] = looped
 
     if not args.pages_only:
-        # The aggregates themselves, not a kept rendering: the render cache is off here.
+        # The aggregates themselves, not a cached page: the page cache is off here.
         print("Dashboard with 10 and with 1,000 users …", flush=True)
         scaling = {}
         for label, path in (("10 users", small_db), ("1000 users", large_db)):
@@ -318,9 +318,9 @@ def report(figures: dict) -> None:
         "quick-add": "htmx quick-add dated today (Today lists)",
         "add then view": "add an entry, then the dashboard (pairs/s)",
         "search": "htmx search, rendered afresh",
-        "dashboard, kept": "dashboard, heavy user (CACHED: kept page)",
-        "journal, kept": "Journal page, heavy user (CACHED: kept page)",
-        "add then view, kept pages": "add, then view, with the render cache on",
+        "dashboard, cached": "dashboard, heavy user (CACHED: the same page again)",
+        "journal, cached": "Journal page, heavy user (CACHED: the same page again)",
+        "add then view, cached": "add, then view, with the page cache on",
     }
     for key, label in labels.items():
         result = figures[key]

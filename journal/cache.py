@@ -1,79 +1,61 @@
-"""Rendered pages kept in memory, per worker, under keys that name what they show.
+"""The page cache: whole pages rendered for a signed-in user, kept in memory per worker.
 
-A key holds the user's revision (journal/revisions.py) and their today, so a cached
-rendering is never stale: when anything changes, the key changes. The budget bounds the
-memory; the least recently used renderings leave first.
+A view opts in with ``@cached_page``. The cache key names everything the page shows: the
+view and its arguments, the query string, the user, the user's revision
+(journal/revisions.py) and today in the user's time zone, and what its forms carry (the
+session's CSRF token). When anything changes, by any worker, the revision moves and the
+key with it, so a cached page is never stale. The budget bounds the memory; the least
+recently used pages leave first. ``JOURNAL_RENDER_CACHE_BYTES=0`` turns the cache off.
 
-Two kinds are kept: parts of a page (``get_or_render``, text a template includes) and
-whole pages (``kept_page``, the encoded bytes of the response body, sent as they are).
+Only whole pages are cached: htmx fragments (``is_partial()``) and a page with a flashed
+message waiting (shown once) are rendered every time.
 """
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from functools import wraps
 
-from flask import Response, current_app, request, session
+from flask import current_app, request, session
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup
 
 from .clock import user_today
+from .htmx import is_partial
 
 
 class RenderCache:
+    """Rendered pages as UTF-8 bytes, least recently used first out, within ``max_bytes``."""
+
     def __init__(self, max_bytes: int):
         self.max_bytes = max_bytes
-        self._items: OrderedDict[Hashable, tuple[str | bytes, int]] = OrderedDict()
+        self._items: OrderedDict[Hashable, bytes] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
-    def get_or_render(self, key: Hashable, render: Callable[[], str]) -> Markup:
-        """Text kept under ``key``, else ``render()``'s, kept for next time.
-
-        Kept as Markup, so a hit hands out the kept string itself, not a copy of it."""
-        return self._get_or_make(("text", key), lambda: _sized(Markup(render())))
-
-    def get_or_render_bytes(self, key: Hashable, render: Callable[[], str]) -> bytes:
-        """``render()``'s text encoded as UTF-8, kept under ``key``."""
-
-        def make() -> tuple[bytes, int]:
-            body = str(render()).encode("utf-8")
-            return body, len(body)
-
-        return self._get_or_make(("bytes", key), make)
-
-    def _get_or_make(self, key: Hashable, make: Callable[[], tuple[str | bytes, int]]):
+    def get_or_render(self, key: Hashable, render: Callable[[], str]) -> bytes:
+        """The page cached under ``key``, else ``render()``'s, encoded and cached."""
         with self._lock:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
                 self.hits += 1
-                return found[0]
+                return found
             self.misses += 1
-        value, size = make()  # the budget is memory: bytes, not characters
-        if size <= self.max_bytes:
+        body = str(render()).encode("utf-8")  # rendered outside the lock
+        if len(body) <= self.max_bytes:
             with self._lock:
                 if key not in self._items:
-                    self._items[key] = (value, size)
-                    self._bytes += size
+                    self._items[key] = body
+                    self._bytes += len(body)
                 while self._bytes > self.max_bytes:
-                    _, (_, dropped) = self._items.popitem(last=False)
-                    self._bytes -= dropped
-        return value
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-            self._bytes = 0
-
-
-def _sized(text: Markup) -> tuple[Markup, int]:
-    return text, sys.getsizeof(text)  # what the string takes in memory
+                    _, dropped = self._items.popitem(last=False)
+                    self._bytes -= len(dropped)
+        return body
 
 
 def render_cache() -> RenderCache:
@@ -86,46 +68,48 @@ def render_cache() -> RenderCache:
     return cache
 
 
-def journal_state() -> tuple:
-    """What a rendering of the signed-in user's journal depends on, for its key: the user,
-    their revision (it moves with every change), their today and the query asked."""
-    return (
-        current_user.id,
-        current_user.revision,
-        user_today(current_user),
-        tuple(sorted(request.args.items(multi=True))),
-    )
+def cached_page(view: Callable[..., str]) -> Callable:
+    """Serve a signed-in user's GET page from the cache (see the module's docstring).
 
+    The view returns the page's HTML as text, or anything Flask answers with for an htmx
+    fragment (fragments are never cached)."""
 
-def kept_page(key: tuple, render: Callable[[], str]) -> Response:
-    """A whole page, kept until what ``key`` names changes, as a response ready to send.
+    @wraps(view)
+    def cached_view(**kwargs):
+        if is_partial() or session.get("_flashes"):
+            return view(**kwargs)
+        key = (*page_key(), tuple(sorted(kwargs.items())))
+        body = render_cache().get_or_render(key, lambda: view(**kwargs))
+        return current_app.response_class(body, mimetype="text/html")
 
-    ``key`` names what the page shows (``journal_state()`` and what else it depends on).
-    What the layout around it shows is added here: the page (the navigation marks it),
-    and what its forms depend on (``forms_key``). A page with a message waiting to be
-    flashed is rendered afresh and not kept: it shows the message once.
-    """
-    if session.get("_flashes"):
-        return current_app.make_response(render())
-    full_key = ("page", request.endpoint, *forms_key(), *key)
-    body = render_cache().get_or_render_bytes(full_key, render)
-    return current_app.response_class(body, mimetype="text/html")
+    return cached_view
 
 
 _now = time.time
 
 
-def forms_key() -> tuple:
-    """What the forms of a kept rendering depend on, for its key.
+def page_key() -> tuple:
+    """What a page of the signed-in user shows besides the view's arguments.
 
-    The session's CSRF token (made now when the session has none, so that a new session's
-    page is keyed by its own); when tokens expire (``WTF_CSRF_TIME_LIMIT``), the half of
-    that time the rendering was made in, so a kept form's token always has at least half
-    its life left; and the path the journal is served under.
+    The view; the user, their revision (it moves with every change) and their today; the
+    query string; the path the journal is served under; and what the page's forms carry:
+    the session's CSRF token (made now when the session has none, so that a new session's
+    page is cached under its own) and, when tokens expire (``WTF_CSRF_TIME_LIMIT``), the
+    half of that time the page was made in, so a cached form's token always has at least
+    half its life left.
     """
     field = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     if field not in session:
         generate_csrf()
     limit = current_app.config.get("WTF_CSRF_TIME_LIMIT")
     window = int(_now() // (limit / 2)) if limit else None
-    return session[field], window, request.script_root
+    return (
+        request.endpoint,
+        current_user.id,
+        current_user.revision,
+        user_today(current_user),
+        tuple(sorted(request.args.items(multi=True))),
+        request.script_root,
+        session[field],
+        window,
+    )

@@ -20,7 +20,7 @@ DEFAULTS = {
     "IMPORT_PREVIEWS_PER_USER": 3,
     "IMPORT_PREVIEW_BYTES": 64 * 1024 * 1024,
     "PAGE_SIZE": 20,
-    # Memory for rendered pages kept per worker (journal/cache.py); 0 turns it off.
+    # Memory for the page cache of each worker (journal/cache.py); 0 turns it off.
     "RENDER_CACHE_BYTES": 4 * 1024 * 1024,
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
     # Strict-Transport-Security on responses that came over HTTPS (0 turns it off).

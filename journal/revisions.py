@@ -2,7 +2,7 @@
 
 Every ORM flush that adds, changes or deletes a user's entries, stages or topics, or the
 user's own settings, gives ``users.revision`` a new random value in the same transaction.
-Rendered pages kept in the render cache (journal/cache.py) are keyed by it, so a change
+The page cache (journal/cache.py) keys pages by it, so a change
 anywhere, by any worker, makes every earlier rendering unreachable at once. Random rather
 than counted: a restored backup or a new account cannot walk back into numbers that
 pages were kept under.

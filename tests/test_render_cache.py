@@ -1,12 +1,10 @@
-"""Rendered pages kept per worker are never stale: every change moves the user's revision."""
+"""Pages in the page cache are never stale: every change moves the user's revision."""
 
 from __future__ import annotations
 
 import re
-import sys
 
 import pytest
-from markupsafe import Markup
 from sqlalchemy import select
 
 from journal import create_app
@@ -82,7 +80,7 @@ def test_a_change_made_by_another_worker_shows_at_once(app, client, auth, tmp_pa
     """Two app instances on one database, as two gunicorn workers are."""
     auth.login()
     client.post("/entries", data=entry_data(app, notes="first-note"))
-    assert "1 h" in text(client.get("/dashboard"))  # now kept by this worker
+    assert "1 h" in text(client.get("/dashboard"))  # now cached by this worker
     assert "first-note" in text(client.get("/journal"))
     same_database = app.config["SQLALCHEMY_DATABASE_URI"]
     other = create_app(make_config(tmp_path / "other", SQLALCHEMY_DATABASE_URI=same_database))
@@ -106,10 +104,10 @@ def test_pages_are_rendered_once_per_revision(app, client, auth):
     again = text(client.get("/dashboard"))
     assert cache.hits == hits + 1
     assert strip_tokens(again) == strip_tokens(first_dashboard)
-    client.post("/entries", data=entry_data(app, duration="30m"))
+    client.post("/entries", data=entry_data(app, duration="30m"), headers=HX)
     misses = cache.misses
     assert "1 h 30 min" in text(client.get("/dashboard"))
-    assert cache.misses == misses + 1
+    assert cache.misses == misses + 1  # a new revision: rendered again
 
 
 def strip_tokens(html: str) -> str:
@@ -155,20 +153,22 @@ def test_partial_and_full_renderings_are_kept_apart(app, client, auth):
 
 
 def test_the_cache_keeps_to_its_budget():
-    item = sys.getsizeof(Markup("x" * 31))  # what each rendering below takes in memory
-    cache = RenderCache(max_bytes=3 * item + item // 2)
+    page = "x" * 30  # each page below is 31 bytes in UTF-8
+    cache = RenderCache(max_bytes=3 * 31 + 15)
     for number in range(10):
-        cache.get_or_render(number, lambda number=number: "x" * 30 + str(number))
+        cache.get_or_render(number, lambda number=number: page + str(number))
     assert cache._bytes <= cache.max_bytes
-    assert [key for _, key in cache._items] == [7, 8, 9]
+    assert list(cache._items) == [7, 8, 9]
     rendered = []
-    cache.get_or_render(9, lambda: rendered.append(1) or "new")
+    assert cache.get_or_render(9, lambda: rendered.append(1) or "new") == b"x" * 30 + b"9"
     assert rendered == []  # a hit: not rendered again
-    cache.get_or_render("big", lambda: "y" * 4 * item)  # larger than the budget: never kept
-    assert ("text", "big") not in cache._items
+    assert cache.get_or_render("big", lambda: "y" * 200) == b"y" * 200  # answered, not cached
+    assert "big" not in cache._items
+    assert cache.get_or_render("é", lambda: "é" * 50) == "é".encode() * 50  # 100 bytes: cached
+    assert cache._bytes <= cache.max_bytes and "é" in cache._items
 
 
-def test_with_expiring_csrf_tokens_kept_pages_are_renewed_at_half_their_life(make_app, monkeypatch):
+def test_with_expiring_csrf_tokens_cached_pages_renew_at_half_their_life(make_app, monkeypatch):
     app = make_app(WTF_CSRF_TIME_LIMIT=3600)
     client = app.test_client()
     AuthActions(app, client).login()
@@ -179,7 +179,7 @@ def test_with_expiring_csrf_tokens_kept_pages_are_renewed_at_half_their_life(mak
     misses = cache.misses
     now[0] += 1799
     client.get("/dashboard")
-    assert cache.misses == misses  # the same half hour: the kept page
+    assert cache.misses == misses  # the same half hour: the cached page
     now[0] += 1
     client.get("/dashboard")
     assert cache.misses == misses + 1  # a new half hour: made again, with a fresh token
@@ -195,7 +195,7 @@ def test_a_zero_budget_turns_the_cache_off(make_app, budget):
     assert app.extensions["render_cache"]._items == {}
 
 
-def test_two_new_sessions_never_share_a_kept_page(make_app):
+def test_two_new_sessions_never_share_a_cached_page(make_app):
     """Both sessions open the Journal first thing after logging in: each page's forms
     must carry that session's own token."""
     app = make_app(WTF_CSRF_ENABLED=True)
@@ -216,13 +216,13 @@ def test_two_new_sessions_never_share_a_kept_page(make_app):
     assert response.status_code == 303
 
 
-def test_a_new_account_never_sees_a_deleted_accounts_kept_pages(app, auth):
+def test_a_new_account_never_sees_a_deleted_accounts_cached_pages(app, auth):
     alice = app.test_client()
     AuthActions(app, alice).login("alice")
     stage = first(app, Stage)
     alice.post(f"/roadmap/stages/{stage}", data={"name": "alice-private", "color": "#123456"})
     alice.post("/entries", data=entry_data(app))
-    assert "alice-private" in text(alice.get("/dashboard"))  # kept by this worker
+    assert "alice-private" in text(alice.get("/dashboard"))  # cached by this worker
     alice.post("/settings/delete", data={"password": PASSWORD})
     bob = app.test_client()
     app.config["SIGNUP"] = "open"
@@ -241,7 +241,7 @@ def test_after_a_restore_pages_show_the_restored_journal(app, client, auth, tmp_
     auth.login()
     client.post("/entries", data=entry_data(app, duration="5m"))
     backup = backup_database(app, tmp_path / "before.sqlite3")
-    for _ in range(3):  # later changes, each page kept under its revision
+    for _ in range(3):  # later changes, each page cached under its revision
         client.post("/entries", data=entry_data(app, duration="2h"))
         client.get("/dashboard")
     restore_database(app, backup)
@@ -253,7 +253,7 @@ def test_after_a_restore_pages_show_the_restored_journal(app, client, auth, tmp_
 
 
 @pytest.mark.parametrize("path", ["/dashboard", "/journal"])
-def test_a_kept_page_is_sent_as_kept_and_each_session_gets_its_own(make_app, path):
+def test_a_cached_page_is_sent_as_cached_and_each_session_gets_its_own(make_app, path):
     app = make_app(WTF_CSRF_ENABLED=True)
     phone, laptop = two_devices(app)
     token = csrf_token(phone.get("/"))
@@ -275,16 +275,16 @@ def test_a_kept_page_is_sent_as_kept_and_each_session_gets_its_own(make_app, pat
     assert f'"X-CSRFToken": "{laptop_token}"' in text(laptop_page)
     response = laptop.post("/logout", data={"csrf_token": laptop_token})
     assert response.status_code in (302, 303)
-    # The navigation marks the page shown, not another page kept for the same user.
+    # The navigation marks the page shown, not another page cached for the same user.
     current = re.search(r'<a href="([^"]+)" aria-current="page"', text(again)).group(1)
     assert current == path
 
 
 @pytest.mark.parametrize("path", ["/dashboard", "/journal"])
-def test_a_message_waiting_to_be_shown_is_shown_once_and_never_kept(app, client, auth, path):
+def test_a_message_waiting_to_be_shown_is_shown_once_and_never_cached(app, client, auth, path):
     auth.login()
     client.post("/entries", data=entry_data(app))
-    client.get(path)  # kept
+    client.get(path)  # cached
     with client.session_transaction() as session:
         session["_flashes"] = [("success", "Imported 3 entries.")]
     assert "Imported 3 entries." in text(client.get(path))

@@ -185,7 +185,7 @@ def receive(user: User, items: list) -> list[tuple[dict, int]]:
             rows.setdefault(row["digest"], row)  # the same heartbeat twice in one request
             answers[index] = ({"data": _shown(row, beat.project)}, 201)
         days = {day_of(row["time_ms"], zone) for row in rows.values()}
-        # What the calendar shows of those days: kept pages follow only when it changes.
+        # What the calendar shows of those days: cached pages are dropped only when it changes.
         before = coded_days(user, min(days), max(days)) if days else set()
         stored = insert_or_ignore(session, Heartbeat.__table__, list(rows.values()), ["digest"])
         changed = stored and coded_days(user, min(days), max(days)) != before

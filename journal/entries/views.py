@@ -14,10 +14,9 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from ..cache import forms_key, journal_state, kept_page, render_cache
+from ..cache import cached_page
 from ..clock import user_moment, user_today
 from ..daily.services import on_this_day, timer_panel
 from ..editor.suggestions import suggestions
@@ -114,38 +113,25 @@ def week():
 
 
 @bp.get("/journal")
+@cached_page
 def journal():
     """Every entry, newest first, filtered by stage, tag, dates and words in the notes."""
     filters = queries.parse_filters(request.args)
     cursor = request.args.get("after")
-    if not is_partial():
-        fragment = "entries/_journal_results.html"
-    else:
-        fragment = "entries/_journal_more.html" if cursor else "entries/_journal_update.html"
-
-    def render_results() -> str:
-        page = queries.journal_page(
-            current_user, filters, cursor=cursor, limit=current_app.config["PAGE_SIZE"]
-        )
-        return render_template(fragment, filters=filters, page=page, more=bool(cursor))
-
-    key = (fragment, *journal_state())
+    page = queries.journal_page(
+        current_user, filters, cursor=cursor, limit=current_app.config["PAGE_SIZE"]
+    )
     if is_partial():
-        # Kept until the journal changes; per session, as the rows' forms carry its CSRF
-        # token (made first, so that a new session's lists are keyed by its own token).
-        return render_cache().get_or_render((*key, *forms_key()), render_results)
-
-    def render_page() -> str:
-        stages = queries.stage_choices(current_user, archived=True)
-        return render_template(
-            "entries/journal.html",
-            filters=filters,
-            stages=stages,
-            tags=queries.tag_counts(current_user),
-            results=Markup(render_results()),
-        )
-
-    return kept_page(key, render_page)
+        fragment = "entries/_journal_more.html" if cursor else "entries/_journal_update.html"
+        return render_template(fragment, filters=filters, page=page, more=bool(cursor))
+    return render_template(
+        "entries/journal.html",
+        filters=filters,
+        page=page,
+        more=bool(cursor),
+        stages=queries.stage_choices(current_user, archived=True),
+        tags=queries.tag_counts(current_user),
+    )
 
 
 @bp.get("/tags")

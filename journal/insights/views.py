@@ -17,7 +17,7 @@ from flask import (
 from flask_login import current_user, login_required
 
 from ..auth.settings_page import render_settings_page
-from ..cache import journal_state, kept_page, render_cache
+from ..cache import cached_page
 from ..clock import user_today
 from ..htmx import is_htmx, is_partial, not_saved, redirect_or_fragment, render
 from ..validation import NOT_SAVED
@@ -102,33 +102,22 @@ def _range_context() -> dict:
 
 
 @bp.get("")
+@cached_page
 def dashboard():
     """Every panel; for htmx, the range panel (the range chooser swaps it)."""
+    context = _range_context()
     if is_partial():
-        context = _range_context()
         response = make_response(render_template("insights/_range.html", **context))
         if request.headers.get("HX-Source") == "form#range-form":
             # The chooser's choice goes into the address bar; a panel refresh does not.
             chosen = context["range_panel"].range
             response.headers["HX-Push-Url"] = url_for("insights.dashboard", **chosen.as_args())
         return response
-    key = ("dashboard", *journal_state())
-    # The whole page is kept; its body too, for a session whose page is not kept yet.
-    return kept_page(
-        key,
-        lambda: render_template(
-            "insights/dashboard.html", body=render_cache().get_or_render(key, _dashboard_body)
-        ),
-    )
-
-
-def _dashboard_body() -> str:
-    context = _range_context()
     today = user_today(current_user)
     for shown in PANELS.values():
         if shown.on_dashboard:
             context.update(shown.context(today))
-    return render_template("insights/_dashboard_body.html", **context)
+    return render_template("insights/dashboard.html", **context)
 
 
 @bp.get("/<any({}):name>".format(", ".join(f"'{name}'" for name in PANELS)))
