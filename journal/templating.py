@@ -53,10 +53,12 @@ def _this_year() -> int:
     return g.this_year
 
 
-def day_label(day: date, today: date | None = None) -> str:
+def day_label(day: date, today: date | None = None, *, year: int | None = None) -> str:
     """``Mon 23 Nov``, with the year when it is not this year (``Mon 23 Nov 2025``).
 
-    Given ``today``: ``Today``, ``Yesterday`` or ``Tomorrow`` where they apply.
+    Given ``today``: ``Today``, ``Yesterday`` or ``Tomorrow`` where they apply. Given
+    ``year``: the year counted as this one (a caller labelling hundreds of days passes it,
+    rather than have each label look the user's today up).
     """
     if today is not None:
         if day == today:
@@ -66,7 +68,8 @@ def day_label(day: date, today: date | None = None) -> str:
         if day == today + timedelta(days=1):
             return "Tomorrow"
     label = f"{WEEKDAYS[day.weekday()]} {day.day} {MONTHS[day.month - 1]}"
-    year = today.year if today is not None else _this_year()
+    if year is None:
+        year = today.year if today is not None else _this_year()
     return label if day.year == year else f"{label} {day.year}"
 
 

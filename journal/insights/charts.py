@@ -152,6 +152,8 @@ class Calendar:
     width: int
     height: int
     peak: int
+    # Stage names are the user's own words: escaped once each, for the cells' HTML.
+    names: dict[int, str]
 
     @property
     def minutes(self) -> int:
@@ -174,17 +176,21 @@ def calendar(user: User, today: date) -> Calendar:
     peak = max((sum(m for _, m in day) for day in per_day.values()), default=0)
     coded = coded_days(user, first, today)
     cells, months = [], []
+    skipped = (first - origin).days  # the days of the first week before ``first``
     for n in range(CALENDAR_DAYS):
         day = first + timedelta(days=n)
-        offset = (day - origin).days
-        column, row = divmod(offset, 7)
-        breakdown = sorted(per_day.get(day, []), key=lambda item: order[item[0].id])
-        minutes = sum(m for _, m in breakdown)
-        level = math.ceil(minutes * 4 / peak) if peak and minutes else 0
+        column, row = divmod(skipped + n, 7)
         x, y = LEFT + column * STEP, TOP + row * STEP
-        cells.append(DayCell(day, minutes, level, breakdown, x, y, day in coded and not breakdown))
+        studied = per_day.get(day)
+        if studied:
+            breakdown = sorted(studied, key=lambda item: order[item[0].id])
+            minutes = sum(m for _, m in breakdown)
+            level = math.ceil(minutes * 4 / peak)
+            cells.append(DayCell(day, minutes, level, breakdown, x, y))
+        else:
+            cells.append(DayCell(day, 0, 0, [], x, y, day in coded))
         if day.day == 1 or n == 0:
-            months.append((f"{day:%b}", x))
+            months.append((MONTHS[day.month - 1], x))
     # A label for the partial first month only when there is room before the next one.
     if len(months) > 1 and months[1][1] - months[0][1] < 3 * STEP:
         months.pop(0)
@@ -203,17 +209,18 @@ def calendar(user: User, today: date) -> Calendar:
         width=LEFT + columns * STEP,
         height=TOP + 7 * STEP,
         peak=peak,
+        names={stage.id: str(escape(stage.name)) for stage in stages.values()},
     )
 
 
 def heatmap_cells(cal: Calendar) -> Markup:
     """The calendar's 365 cells as SVG. Built here rather than in a template loop: each
     cell carries a title, and in a Jinja loop they were the dashboard's heaviest part."""
-    names = _escaped_names(cal)
+    names = cal.names
     last = len(cal.cells) - 1
     parts = []
     for number, cell in enumerate(cal.cells):
-        title = f"{day_label(cell.day)}: "
+        title = f"{day_label(cell.day, year=cal.last.year)}: "
         if cell.stages:
             title += duration_text(cell.minutes) + "".join(
                 f"{' —' if index == 0 else ','} {names[stage.id]} {duration_text(minutes)}"
@@ -233,19 +240,14 @@ def heatmap_cells(cal: Calendar) -> Markup:
 
 def heatmap_rows(cal: Calendar) -> Markup:
     """The calendar's text alternative: a table row for every day studied, newest first."""
-    names = _escaped_names(cal)
+    names = cal.names
     rows = []
     for cell in reversed(cal.active):
         stages = ", ".join(
             f"{names[stage.id]} {duration_text(minutes)}" for stage, minutes in cell.stages
         )
         rows.append(
-            f'<tr><th scope="row">{day_label(cell.day)}</th>'
+            f'<tr><th scope="row">{day_label(cell.day, year=cal.last.year)}</th>'
             f"<td>{duration_text(cell.minutes)}</td><td>{stages}</td></tr>"
         )
     return Markup("\n".join(rows))
-
-
-def _escaped_names(cal: Calendar) -> dict[int, str]:
-    # Stage names are the user's own words: escaped once each, then reused.
-    return {stage.id: str(escape(stage.name)) for cell in cal.cells for stage, _ in cell.stages}
