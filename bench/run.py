@@ -130,6 +130,41 @@ def rss_after_requests(server: Server, browser: Browser, count: int = 2000) -> d
     return server.rss_mb()
 
 
+POSTGRES_URL = "postgresql+psycopg://roadbook:roadbook@127.0.0.1:5432/roadbook_test"
+POSTGRES_DATABASE = "roadbook_bench"
+
+
+def postgres_copy(database: Path, url: str, work: Path) -> str | None:
+    """The dataset copied into a fresh PostgreSQL database (``migrate-data``, as a
+    self-hoster moves a journal); its URL, or None when no server answers at ``url``."""
+    from sqlalchemy import create_engine, make_url, text
+    from sqlalchemy.exc import OperationalError
+
+    server = make_url(url)
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {POSTGRES_DATABASE}"))
+            connection.execute(text(f"CREATE DATABASE {POSTGRES_DATABASE}"))
+    except OperationalError as error:
+        where = server.render_as_string()
+        print(f"No PostgreSQL at {where}: its rows are left out ({error.orig}).")
+        return None
+    finally:
+        admin.dispose()
+    target = server.set(database=POSTGRES_DATABASE).render_as_string(hide_password=False)
+    env = {
+        **os.environ,
+        "JOURNAL_DATABASE_URL": f"sqlite:///{copy(database, 'postgres-source')}",
+        "JOURNAL_INSTANCE_PATH": str(work / "instance"),
+        "JOURNAL_SECRET_KEY": "bench",
+    }
+    flask = str(Path(sys.executable).parent / "flask")
+    command = [flask, "--app", "journal", "migrate-data", "--to", target]
+    subprocess.run(command, env=env, check=True, capture_output=True)
+    return target
+
+
 def copy(database: Path, name: str) -> Path:
     """A copy of the dataset for one server: writes of one part never weigh on the next."""
     target = database.with_name(f"{database.stem}-{name}.sqlite3")
@@ -146,6 +181,14 @@ def main() -> int:
         action="store_true",
         help="only the pages, the quick-add and the loop (no scaling, exports or memory)",
     )
+    parser.add_argument(
+        "--postgres",
+        default=POSTGRES_URL,
+        help="serve the pages from PostgreSQL too: a URL whose role may create databases "
+        "(the benchmark makes its own, roadbook_bench); default: the test suite's server, "
+        "which scripts/postgres_test_db.sh starts",
+    )
+    parser.add_argument("--no-postgres", action="store_true", help="leave PostgreSQL out")
     args = parser.parse_args()
     load.wrk_path()
     started = time.perf_counter()
@@ -200,6 +243,23 @@ def main() -> int:
             figures[result.name] = result.as_dict()
         looped = measure_loop(server, learners(server), args.seconds).as_dict()
         figures["add then view, cached"] = looped
+
+    url = None if args.no_postgres else postgres_copy(main_db, args.postgres, work)
+    if url is None:
+        figures["postgres"] = "not measured"
+    else:
+        loads.append(os.getloadavg()[0])
+        print("The same pages on PostgreSQL …", flush=True)
+        with Server(work, database=url, env=NO_CACHE | LOAD_ENV) as server:
+            heavy = Browser(server.url, dataset.HEAVY, dataset.PASSWORD)
+            for result in measure_pages(server, heavy, args.seconds, ", PostgreSQL"):
+                figures[result.name] = result.as_dict()
+            writers = learners(server)
+            result = measure_quick_add(server, writers, args.seconds, ", PostgreSQL")
+            figures[result.name] = result.as_dict()
+            figures["add then view, PostgreSQL"] = measure_loop(
+                server, writers, args.seconds
+            ).as_dict()
 
     if not args.pages_only:
         # The aggregates themselves, not a cached page: the page cache is off here.
@@ -321,8 +381,14 @@ def report(figures: dict) -> None:
         "dashboard, cached": "dashboard, heavy user (CACHED: the same page again)",
         "journal, cached": "Journal page, heavy user (CACHED: the same page again)",
         "add then view, cached": "add, then view, with the page cache on",
+        "dashboard, PostgreSQL": "PostgreSQL 15: dashboard, rendered afresh",
+        "journal, PostgreSQL": "PostgreSQL 15: Journal page, rendered afresh",
+        "quick-add, PostgreSQL": "PostgreSQL 15: htmx quick-add (Today lists)",
+        "add then view, PostgreSQL": "PostgreSQL 15: add, then view (pairs/s)",
     }
     for key, label in labels.items():
+        if key not in figures:
+            continue  # PostgreSQL: only with --postgres
         result = figures[key]
         ratio = result["rps"] / bare
         target = TARGETS.get(key)
@@ -444,6 +510,8 @@ def report(figures: dict) -> None:
         print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)))
         if number == 0:
             print("  ".join("-" * width for width in widths))
+    if figures.get("postgres") == "not measured":
+        print("\nPostgreSQL rows left out: start a server with scripts/postgres_test_db.sh.")
     info = figures["machine"]
     print(
         f"\n{info['cpu']}, {info['cores']} cores; Python {info['python']}, "

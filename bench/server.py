@@ -76,7 +76,7 @@ class Server:
         self,
         work: Path,
         *,
-        database: Path,
+        database: Path | str,
         app: str = "wsgi:app",
         recycle: bool = True,
         env: dict[str, str] | None = None,
@@ -87,7 +87,10 @@ class Server:
         self.env = {
             **os.environ,
             "PORT": str(self.port),
-            "JOURNAL_DATABASE_URL": f"sqlite:///{database}",
+            # A SQLite file, or a database URL (PostgreSQL).
+            "JOURNAL_DATABASE_URL": database
+            if isinstance(database, str)
+            else f"sqlite:///{database}",
             "JOURNAL_INSTANCE_PATH": str(work / "instance"),
             "JOURNAL_SECRET_KEY": "bench",
             "JOURNAL_LOG_LEVEL": "warning",
