@@ -26,17 +26,20 @@ run: setup db
 serve: setup db
 	JOURNAL_BIND="$${JOURNAL_BIND:-$(HOST):$(PORT)}" $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-# The suite runs in one process per core (pytest-xdist); TEST_WORKERS=0 runs it in this one.
+# The suite runs in one process per core (pytest-xdist; a process that runs out of tests
+# takes some of another's); TEST_WORKERS=0 runs it in this one.
 TEST_WORKERS ?= auto
+XDIST = -n $(TEST_WORKERS) $(if $(filter 0,$(TEST_WORKERS)),,--dist worksteal)
 
 test: setup
-	$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
-# Every test but the browser and the slow ones: those drive pages, processes and virtual
-# environments through the same services, and `make test` runs them.
+# Every test that opens the database, but the browser and the slow ones: those drive pages,
+# processes and virtual environments through the same services, and `make test` runs them
+# (tests/conftest.py leaves the tests that never open the database to the SQLite run).
 test-postgres: setup
 	JOURNAL_TEST_DATABASE_URL="$${JOURNAL_TEST_DATABASE_URL:-$(TEST_POSTGRES_URL)}" \
-		$(BIN)/pytest -n $(TEST_WORKERS) -m "not browser and not slow" $(PYTEST_ARGS)
+		$(BIN)/pytest $(XDIST) -m "not browser and not slow" $(PYTEST_ARGS)
 
 # The benchmark (needs wrk: apt-get install -y wrk); see bench/run.py and the README.
 bench: setup
