@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import delete, insert
 
 from journal.auth.services import get_user_by_name
+from journal.daily.models import EntryTemplate, WeeklyReview
 from journal.editor.models import EditorProject, EditorSettings, Heartbeat
 from journal.entries.models import Entry, EntryTag, entry_topics
 from journal.extensions import db
@@ -33,7 +34,8 @@ def load(user, document: dict) -> None:
     """Write the fixture's records straight into the database, without the importer."""
     session = db.session
     session.execute(delete(Stage).where(Stage.user_id == user.id))
-    user.timezone = document["settings"]["timezone"]
+    for key, value in document["settings"].items():
+        setattr(user, key, value)  # the time zone and the goals
     stages, topics = {}, {}
     for item in document["stages"]:
         stage = Stage(
@@ -55,6 +57,7 @@ def load(user, document: dict) -> None:
                 stage_id=stage.id,
                 name=part["name"],
                 position=part["position"],
+                state=part["state"],
                 archived_at=when(part["archived_at"]),
                 created_at=when(part["created_at"]),
             )
@@ -78,6 +81,18 @@ def load(user, document: dict) -> None:
             session.add(EntryTag(entry_id=entry.id, name=name))
         for name in item["topics"]:
             session.execute(insert(entry_topics).values(entry_id=entry.id, topic_id=topics[name]))
+    session.add(EntryTemplate(user_id=user.id, **document["template"]))
+    for item in document["reviews"]:
+        session.add(
+            WeeklyReview(
+                user_id=user.id,
+                week_start=date.fromisoformat(item["week_start"]),
+                notes=item["notes"],
+                notes_html="",  # not exported
+                created_at=when(item["created_at"]),
+                updated_at=when(item["updated_at"]),
+            )
+        )
     editor = document["editor"]
     session.add(EditorSettings(user_id=user.id, **editor["settings"]))
     projects = {}
@@ -115,6 +130,7 @@ def test_every_field_of_every_record_in_the_fixture_is_set():
     document = fixture()
     editor = document["editor"]
     records = [document["settings"], editor["settings"], *document["entries"]]
+    records += [document["template"], *document["reviews"]]
     records += [*editor["projects"], *editor["heartbeats"]]
     for stage in document["stages"]:
         records += [stage, *stage["topics"]]

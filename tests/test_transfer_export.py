@@ -135,7 +135,14 @@ def test_json_holds_every_field_of_entries_stages_topics_and_settings(journal):
         set_stage_archived(stage, True)
     document = json.loads(export(journal, fmt="json"))
     assert document["format"] == "roadbook-journal" and document["version"] == 1
-    assert document["settings"] == {"timezone": "UTC"}
+    assert document["settings"] == {
+        "timezone": "UTC",
+        "daily_minimum_minutes": 15,  # a new account's goals
+        "weekly_goal_minutes": 600,
+        "week_start": 0,
+        "rest_days_per_week": 0,
+    }
+    assert document["template"] is None and document["reviews"] == []
     assert [stage["name"] for stage in document["stages"]][:3] == [
         "Python fundamentals",
         "Databases and SQL",
@@ -153,7 +160,7 @@ def test_json_holds_every_field_of_entries_stages_topics_and_settings(journal):
         "created_at",
         "topics",
     }
-    assert set(archived["topics"][0]) == {"name", "position", "archived_at", "created_at"}
+    assert set(archived["topics"][0]) == {"name", "position", "state", "archived_at", "created_at"}
     joins = document["entries"][1]
     assert joins["date"] == "2026-03-14" and joins["stage"] == "Databases and SQL"
     assert joins["minutes"] == 90 and joins["tags"] == ["sql"]

@@ -5,20 +5,29 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ..daily.models import EntryTemplate, WeeklyReview
 from ..editor.export import editor_export
 from ..entries.models import Entry, EntryTag, entry_topics
 from ..extensions import db
 from ..roadmap.models import Stage, Topic
 from ..roadmap.services import get_stage
 from ..validation import ValidationError, parse_date_range
-from .records import EntryRecord, JournalData, StageRecord, TopicRecord, name_key
+from .records import (
+    EntryRecord,
+    JournalData,
+    ReviewRecord,
+    StageRecord,
+    TemplateRecord,
+    TopicRecord,
+    name_key,
+)
 
 if TYPE_CHECKING:
     from ..auth.models import User
@@ -134,10 +143,19 @@ def load_journal(user: User, filters: ExportFilters | None = None) -> JournalDat
         )
         for entry_id, study_date, stage, minutes, notes, link, created_at, updated_at in rows
     ]
+    template = db.session.get(EntryTemplate, user.id)
     return JournalData(
         entries=entries,
         stages=_stages(user, filters.stage),
-        settings={"timezone": user.timezone},
+        settings={
+            "timezone": user.timezone,
+            "daily_minimum_minutes": user.daily_minimum_minutes,
+            "weekly_goal_minutes": user.weekly_goal_minutes,
+            "week_start": user.week_start,
+            "rest_days_per_week": user.rest_days_per_week,
+        },
+        template=TemplateRecord(template.enabled, template.text) if template else None,
+        reviews=_reviews(user, filters),
         full_roadmap=True,
         filters=filters.as_dict(),
         editor=partial(editor_export, user, filters.date_from, filters.date_to, filters.stage),
@@ -168,9 +186,29 @@ def _stages(user: User, only: Stage | None) -> list[StageRecord]:
                     position=topic.position,
                     archived_at=topic.archived_at,
                     created_at=topic.created_at,
+                    state=topic.state,
                 )
                 for topic in sorted(stage.topics, key=lambda t: (t.position, t.id))
             ],
         )
         for stage in db.session.scalars(query)
     ]
+
+
+def _reviews(user: User, filters: ExportFilters) -> list[ReviewRecord]:
+    """The weekly reviews of the weeks the dates reach, oldest first; none for one stage
+    (a review is of a whole week, not of a stage)."""
+    if filters.stage is not None:
+        return []
+    query = select(
+        WeeklyReview.week_start,
+        WeeklyReview.notes,
+        WeeklyReview.created_at,
+        WeeklyReview.updated_at,
+    ).where(WeeklyReview.user_id == user.id)
+    if filters.date_from:
+        query = query.where(WeeklyReview.week_start > filters.date_from - timedelta(days=7))
+    if filters.date_to:
+        query = query.where(WeeklyReview.week_start <= filters.date_to)
+    rows = db.session.execute(query.order_by(WeeklyReview.week_start))
+    return [ReviewRecord(*row) for row in rows]

@@ -16,6 +16,8 @@ from .records import FormatError
 MAX_ENTRIES = 5_000
 MAX_STAGES = 100
 MAX_TOPICS = 2_000
+# Weekly reviews: twenty years of weeks.
+MAX_REVIEWS = 1_100
 # Tags and topics named on the entries, all entries together (an entry has at most 50 tags).
 MAX_ENTRY_LINKS = 25_000
 
@@ -24,7 +26,7 @@ MAX_ENTRY_LINKS = 25_000
 JSON_MAX_DEPTH = 16
 # Objects and lists in a JSON file: three per entry (itself, its topics, its tags), two per
 # stage, one per topic, and a few for the document.
-JSON_MAX_CONTAINERS = 3 * MAX_ENTRIES + 2 * MAX_STAGES + MAX_TOPICS + 16
+JSON_MAX_CONTAINERS = 3 * MAX_ENTRIES + 2 * MAX_STAGES + MAX_TOPICS + MAX_REVIEWS + 16
 
 # Rendering an import's notes happens before the write lock, but still within its request:
 # past this, the import stops and says to import the file in parts.

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import exists, select
 
 from ..clock import user_today
+from ..daily.models import EntryTemplate, WeeklyReview
 from ..entries.models import Entry
 from ..entries.notes import extract_tags
 from ..extensions import db
@@ -24,11 +25,14 @@ from ..roadmap.services import stages_of
 from ..validation import clean_text
 from .checks import check_entry, check_stages
 from .formats.jrnl_format import tag_line
+from .formats.json_format import GOALS as GOAL_KEYS
 from .limits import MAX_ENTRY_LINKS, MAX_STAGES, MAX_TOPICS, import_in_parts
 from .records import (
     EntryRecord,
     JournalData,
+    ReviewRecord,
     StageRecord,
+    TemplateRecord,
     TopicRecord,
     name_key,
     slug,
@@ -49,9 +53,14 @@ class ImportPlan:
     stageless: int = 0
     # Those of them still waiting, when no stage was chosen: the import cannot go ahead.
     waiting: list[EntryRecord] = field(default_factory=list)
-    # json into a journal without entries: the file's roadmap and time zone are restored.
+    # json into a journal without entries: the file's roadmap, time zone, goals, entry
+    # template (when the journal has none) and weekly reviews (of weeks it has none of)
+    # are restored.
     restore: bool = False
     timezone: str | None = None
+    goals: dict[str, int] = field(default_factory=dict)
+    template: TemplateRecord | None = None
+    reviews: list[ReviewRecord] = field(default_factory=list)
     updated_stages: list[str] = field(default_factory=list)
     stage_choice: Stage | None = None
     file_stages: list[StageRecord] = field(default_factory=list)
@@ -87,6 +96,9 @@ class ImportPlan:
             or self.new_topics
             or self.updated_stages
             or self.timezone
+            or self.goals
+            or self.template
+            or self.reviews
         )
 
 
@@ -141,7 +153,27 @@ def plan_import(
     if plan.restore:
         timezone = data.settings.get("timezone")
         plan.timezone = timezone if timezone and timezone != user.timezone else None
+        _plan_settings(plan, data, user)
     return plan
+
+
+def _plan_settings(plan: ImportPlan, data: JournalData, user: User) -> None:
+    """What a restore brings besides the roadmap: the goals that differ, the template when
+    the journal has none, the reviews of weeks it has none of."""
+    plan.goals = {
+        key: value
+        for key, value in data.settings.items()
+        if key in GOAL_KEYS and getattr(user, key) != value
+    }
+    if data.template is not None and db.session.get(EntryTemplate, user.id) is None:
+        plan.template = data.template
+    if data.reviews:
+        reviewed = set(
+            db.session.scalars(
+                select(WeeklyReview.week_start).where(WeeklyReview.user_id == user.id)
+            )
+        )
+        plan.reviews = [review for review in data.reviews if review.week_start not in reviewed]
 
 
 def _notes_with_tags(notes: str, tags: list[str]) -> str:

@@ -21,6 +21,7 @@ class TopicRecord:
     position: int = 0
     archived_at: datetime | None = None
     created_at: datetime | None = None
+    state: str | None = None  # learning, done, skipped; None: not started
 
 
 @dataclass
@@ -52,12 +53,35 @@ class EntryRecord:
 
 
 @dataclass
+class ReviewRecord:
+    """A weekly review: the first day of its week and the learner's notes."""
+
+    week_start: date
+    notes: str
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
+    where: str = ""
+
+
+@dataclass
+class TemplateRecord:
+    """The entry template: the text a new entry's notes start with, and whether it is on."""
+
+    enabled: bool
+    text: str
+
+
+@dataclass
 class JournalData:
-    """Entries, and for a full export the roadmap and settings too."""
+    """Entries, and for a full export the roadmap, settings, template and reviews too."""
 
     entries: list[EntryRecord] = field(default_factory=list)
     stages: list[StageRecord] = field(default_factory=list)
-    settings: dict[str, str] = field(default_factory=dict)
+    # The time zone (``timezone``), and the goals: ``daily_minimum_minutes``,
+    # ``weekly_goal_minutes``, ``week_start``, ``rest_days_per_week`` (whole numbers).
+    settings: dict[str, str | int] = field(default_factory=dict)
+    template: TemplateRecord | None = None
+    reviews: list[ReviewRecord] = field(default_factory=list)
     # True when the stages list is the whole roadmap with every attribute (the json format).
     full_roadmap: bool = False
     # The filters an export was made with (from, to, stage), written into the json.

@@ -21,7 +21,8 @@ from zoneinfo import available_timezones
 from sqlalchemy import Table, func, insert, select, text, update
 
 from ..auth.models import User
-from ..db import utcnow
+from ..daily.models import EntryTemplate, WeeklyReview
+from ..db import insert_or_ignore, utcnow
 from ..entries.models import Entry, EntryTag, entry_topics
 from ..entries.notes import render_notes
 from ..extensions import db
@@ -75,33 +76,25 @@ class ImportRows:
     entry_tags: list[tuple[int, str]] = field(default_factory=list)
     stage_updates: list[dict] = field(default_factory=list)
     topic_updates: list[dict] = field(default_factory=list)
-    timezone: str | None = None
+    # The user's own settings a restore brings: time zone and goals.
+    user_changes: dict = field(default_factory=dict)
+    template: dict | None = None
+    reviews: list[dict] = field(default_factory=list)
 
 
 def prepare_rows(user_id: int, plan: ImportPlan) -> ImportRows:
     """The rows that saving ``plan`` writes, ready to insert: no lock is needed to make them."""
-    zone = plan.timezone if plan.timezone in available_timezones() else None
-    rows = ImportRows(timezone=zone)
+    rows = ImportRows(user_changes=dict(plan.goals))
+    if plan.timezone in available_timezones():
+        rows.user_changes["timezone"] = plan.timezone
     now = utcnow()
     stage_ids, topic_ids = _roadmap_rows(rows, user_id, plan, now)
-    deadline = time.monotonic() + RENDER_SECONDS_MAX
-    written, most = 0, written_bytes()
+    render = Rendering()
     for entry in plan.to_add:
-        if time.monotonic() > deadline:
-            raise import_in_parts(
-                f"{entry.where}: rendering the notes up to here took more than "
-                f"{RENDER_SECONDS_MAX} seconds."
-            )
         key = name_key(entry.stage)
         index = len(rows.entries)
         created = entry.created_at or now
-        notes_html = render_notes(entry.notes)
-        written += len(entry.notes.encode()) + len(notes_html.encode())
-        if written > most:
-            raise import_in_parts(
-                f"{entry.where}: the notes up to here and their rendering come to more than "
-                f"{megabytes(most)}, the most one import writes."
-            )
+        notes_html = render(entry.notes, entry.where)
         rows.entries.append(
             {
                 "stage_id": stage_ids[key],
@@ -117,11 +110,51 @@ def prepare_rows(user_id: int, plan: ImportPlan) -> ImportRows:
         )
         rows.entry_topics += [(index, topic_ids[key, name_key(name)]) for name in entry.topics]
         rows.entry_tags += [(index, tag) for tag in entry.tags]
+    for review in plan.reviews:
+        created = review.created_at or now
+        rows.reviews.append(
+            {
+                "user_id": user_id,
+                "week_start": review.week_start,
+                "notes": review.notes,
+                "notes_html": render(review.notes, review.where),
+                "created_at": created,
+                "updated_at": review.updated_at or created,
+            }
+        )
+    if plan.template is not None:
+        text = plan.template.text
+        rows.template = {"user_id": user_id, "enabled": plan.template.enabled and bool(text)}
+        rows.template["text"] = text
     dialect = db.session.get_bind().dialect
     rows.stages = Batch.of(Stage.__table__, rows.stages, dialect)
     rows.topics = Batch.of(Topic.__table__, rows.topics, dialect)
     rows.entries = Batch.of(Entry.__table__, rows.entries, dialect)
     return rows
+
+
+class Rendering:
+    """Renders an import's notes one after another within its bounds: the time they take
+    (``RENDER_SECONDS_MAX``) and the bytes they and their HTML come to (``written_bytes``)."""
+
+    def __init__(self):
+        self.deadline = time.monotonic() + RENDER_SECONDS_MAX
+        self.written, self.most = 0, written_bytes()
+
+    def __call__(self, notes: str, where: str) -> str:
+        if time.monotonic() > self.deadline:
+            raise import_in_parts(
+                f"{where}: rendering the notes up to here took more than "
+                f"{RENDER_SECONDS_MAX} seconds."
+            )
+        notes_html = render_notes(notes)
+        self.written += len(notes.encode()) + len(notes_html.encode())
+        if self.written > self.most:
+            raise import_in_parts(
+                f"{where}: the notes up to here and their rendering come to more than "
+                f"{megabytes(self.most)}, the most one import writes."
+            )
+        return notes_html
 
 
 def _roadmap_rows(rows: ImportRows, user_id: int, plan: ImportPlan, now):
@@ -185,6 +218,7 @@ def _roadmap_rows(rows: ImportRows, user_id: int, plan: ImportPlan, now):
                 "user_id": user_id,
                 "position": topic_position,
                 "name": topic_name,
+                "state": record.state if record else None,
                 "archived_at": record.archived_at if record else None,
                 "created_at": (record.created_at if record else None) or now,
             }
@@ -213,6 +247,7 @@ def _restore(rows: ImportRows, stage: Stage, record) -> None:
                 {
                     "id": topic.id,
                     "position": topic_record.position or topic.position,
+                    "state": topic_record.state,
                     "archived_at": topic_record.archived_at,
                     "created_at": topic_record.created_at or topic.created_at,
                 }
@@ -240,10 +275,12 @@ def save_rows(session, user_id: int, rows: ImportRows) -> None:
         session.execute(update(Stage), rows.stage_updates)
     if rows.topic_updates:
         session.execute(update(Topic), rows.topic_updates)
+    # Written meanwhile (a review saved while the preview was open) wins: nothing is replaced.
+    insert_or_ignore(session, WeeklyReview.__table__, rows.reviews, ["user_id", "week_start"])
+    if rows.template is not None:
+        insert_or_ignore(session, EntryTemplate.__table__, [rows.template], ["user_id"])
     # Bulk statements bypass the ORM's flush, which moves the revision: move it here.
-    changes = {"revision": new_revision()}
-    if rows.timezone:
-        changes["timezone"] = rows.timezone
+    changes = {**rows.user_changes, "revision": new_revision()}
     session.execute(update(User).where(User.id == user_id).values(**changes))
 
 

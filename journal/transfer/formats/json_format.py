@@ -1,4 +1,5 @@
-"""The lossless format: every entry, stage, topic and setting. Schema: docs/export-format.md."""
+"""The lossless format: every entry, stage, topic, setting, the entry template and the weekly
+reviews. Schema: docs/export-format.md."""
 
 from __future__ import annotations
 
@@ -6,13 +7,23 @@ import json
 import re
 from datetime import date
 
+from ...daily.services import TEMPLATE_MAX
+from ...entries.notes import NOTES_MAX_BYTES
+from ...insights.settings import (
+    DAILY_MINIMUM_MAX,
+    REST_DAYS_MAX,
+    WEEK_STARTS,
+    WEEKLY_GOAL_MAX_HOURS,
+)
 from ...validation import MAX_ID
-from ..limits import add_entry
+from ..limits import MAX_REVIEWS, add_entry
 from ..records import (
     EntryRecord,
     FormatError,
     JournalData,
+    ReviewRecord,
     StageRecord,
+    TemplateRecord,
     TopicRecord,
     iso_time,
     parse_time,
@@ -21,6 +32,14 @@ from ..records import (
 FORMAT = "roadbook-journal"
 VERSION = 1
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+TOPIC_STATES = ("learning", "done", "skipped")
+# The goals in "settings": each a whole number among those the settings page accepts.
+GOALS = {
+    "daily_minimum_minutes": range(1, DAILY_MINIMUM_MAX + 1),
+    "weekly_goal_minutes": range(30, WEEKLY_GOAL_MAX_HOURS * 60 + 1),
+    "week_start": sorted(WEEK_STARTS),
+    "rest_days_per_week": range(REST_DAYS_MAX + 1),
+}
 
 
 def write_json(journal: JournalData) -> bytes:
@@ -31,6 +50,12 @@ def write_json(journal: JournalData) -> bytes:
         "settings": journal.settings,
         "stages": [_stage(stage) for stage in journal.stages],
         "entries": [_entry(entry) for entry in journal.entries],
+        "template": (
+            {"enabled": journal.template.enabled, "text": journal.template.text}
+            if journal.template
+            else None
+        ),
+        "reviews": [_review(review) for review in journal.reviews],
     }
     editor = journal.editor() if journal.editor else None
     if editor:
@@ -51,6 +76,7 @@ def _stage(stage: StageRecord) -> dict:
             {
                 "name": topic.name,
                 "position": topic.position,
+                "state": topic.state,
                 "archived_at": iso_time(topic.archived_at),
                 "created_at": iso_time(topic.created_at),
             }
@@ -70,6 +96,15 @@ def _entry(entry: EntryRecord) -> dict:
         "link": entry.link,
         "created_at": iso_time(entry.created_at),
         "updated_at": iso_time(entry.updated_at),
+    }
+
+
+def _review(review: ReviewRecord) -> dict:
+    return {
+        "week_start": review.week_start.isoformat(),
+        "notes": review.notes,
+        "created_at": iso_time(review.created_at),
+        "updated_at": iso_time(review.updated_at),
     }
 
 
@@ -93,18 +128,71 @@ def read_json(document: dict) -> JournalData:
     timezone = settings.get("timezone")
     if timezone is not None and not isinstance(timezone, str):
         raise FormatError("settings: “timezone” must be a time zone name such as Europe/Paris.")
+    chosen: dict[str, str | int] = {"timezone": timezone} if timezone else {}
+    for key, allowed in GOALS.items():
+        value = _int(settings, key, "settings")
+        if value is None:
+            continue
+        if value not in allowed:
+            if isinstance(allowed, range):
+                expected = f"from {allowed[0]} to {allowed[-1]}"
+            else:
+                expected = " or ".join(f"{day} ({WEEK_STARTS[day]})" for day in allowed)
+            raise FormatError(f"settings: “{key}” must be {expected}.")
+        chosen[key] = value
     stages = [
         _read_stage(item, n) for n, item in enumerate(_list(document, "stages", "file"), start=1)
     ]
     entries: list[EntryRecord] = []
     for n, item in enumerate(_list(document, "entries", "file"), start=1):
         add_entry(entries, _read_entry(item, n))
+    reviews = _list(document, "reviews", "file")
+    if len(reviews) > MAX_REVIEWS:
+        raise FormatError(
+            f"file: more than {MAX_REVIEWS:,} weekly reviews, the most one import takes."
+        )
     return JournalData(
         entries=entries,
         stages=stages,
-        settings={"timezone": timezone} if timezone else {},
+        settings=chosen,
+        template=_read_template(document.get("template")),
+        reviews=_read_reviews(reviews),
         full_roadmap=True,
     )
+
+
+def _read_template(item: object) -> TemplateRecord | None:
+    if item is None:
+        return None
+    if not isinstance(item, dict) or not isinstance(item.get("enabled"), bool):
+        raise FormatError("template: must be an object with “enabled” (true or false) and “text”.")
+    text = _text(item, "text", "template") or ""
+    if len(text) > TEMPLATE_MAX:
+        raise FormatError(f"template: “text” must be at most {TEMPLATE_MAX:,} characters.")
+    return TemplateRecord(item["enabled"], text)
+
+
+def _read_reviews(items: list) -> list[ReviewRecord]:
+    reviews: dict[date, ReviewRecord] = {}
+    for n, item in enumerate(items, start=1):
+        where = f"review {n}"
+        if not isinstance(item, dict):
+            raise FormatError(f"{where}: must be an object with a week_start and notes.")
+        week_start = _date(item, "week_start", where, "2026-03-09")
+        where = f"review {n} (week of {week_start.isoformat()})"
+        if week_start in reviews:
+            raise FormatError(f"{where}: the file holds another review of that week.")
+        notes = _text(item, "notes", where) or ""
+        if len(notes.encode("utf-8")) > NOTES_MAX_BYTES:
+            raise FormatError(f"{where}: “notes” must be at most {NOTES_MAX_BYTES // 1000} kB.")
+        reviews[week_start] = ReviewRecord(
+            week_start=week_start,
+            notes=notes,
+            created_at=_time(item, "created_at", where),
+            updated_at=_time(item, "updated_at", where),
+            where=where,
+        )
+    return list(reviews.values())
 
 
 def _list(obj: dict, key: str, where: str) -> list:
@@ -130,6 +218,7 @@ def _read_stage(item: object, n: int) -> StageRecord:
         topics.append(
             TopicRecord(
                 name=_text(topic, "name", f"{where}, topic {m}", required=True),
+                state=_state(topic, f"{where}, topic {m}"),
                 position=_position(topic, f"{where}, topic {m}") or m,
                 archived_at=_time(topic, "archived_at", f"{where}, topic {m}"),
                 created_at=_time(topic, "created_at", f"{where}, topic {m}"),
@@ -151,13 +240,7 @@ def _read_entry(item: object, n: int) -> EntryRecord:
     where = f"entry {n}"
     if not isinstance(item, dict):
         raise FormatError(f"{where}: must be an object with a date, a stage and notes.")
-    raw_date = item.get("date")
-    try:
-        study_date = date.fromisoformat(raw_date) if isinstance(raw_date, str) else None
-    except ValueError:
-        study_date = None
-    if study_date is None:
-        raise FormatError(f"{where}: “date” must be a date such as 2026-03-14.")
+    study_date = _date(item, "date", where, "2026-03-14")
     where = f"entry {n} ({study_date.isoformat()})"
     minutes = item.get("minutes")
     if minutes is not None and (not isinstance(minutes, int) or isinstance(minutes, bool)):
@@ -174,6 +257,24 @@ def _read_entry(item: object, n: int) -> EntryRecord:
         updated_at=_time(item, "updated_at", where),
         where=where,
     )
+
+
+def _date(obj: dict, key: str, where: str, example: str) -> date:
+    raw = obj.get(key)
+    try:
+        value = date.fromisoformat(raw) if isinstance(raw, str) else None
+    except ValueError:
+        value = None
+    if value is None:
+        raise FormatError(f"{where}: “{key}” must be a date such as {example}.")
+    return value
+
+
+def _state(topic: dict, where: str) -> str | None:
+    state = topic.get("state")
+    if state is not None and state not in TOPIC_STATES:
+        raise FormatError(f"{where}: “state” must be learning, done, skipped or null.")
+    return state
 
 
 def _text(obj: dict, key: str, where: str, *, required: bool = False) -> str | None:
