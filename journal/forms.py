@@ -19,7 +19,7 @@ from wtforms.validators import ValidationError as Invalid
 
 from .validation import ValidationError
 
-__all__ = ["Form", "Invalid"]
+__all__ = ["Form", "Invalid", "as_formdata"]
 
 
 class Form(FlaskForm):
@@ -29,16 +29,24 @@ class Form(FlaskForm):
         csrf = False
 
     @classmethod
-    def read(cls, formdata: Mapping[str, str]):
+    def read(cls, formdata: Mapping[str, str], **context):
         """The cleaned data of ``formdata``, or ValidationError naming each field at fault
-        (the first message of each, in the form's order of fields)."""
-        if not hasattr(formdata, "getlist"):
-            formdata = MultiDict(formdata)
-        form = cls(formdata=formdata)
-        if not form.validate():
-            raise ValidationError({name: messages[0] for name, messages in form.errors.items()})
-        return form.cleaned()
+        (the first message of each, in the form's order of fields). ``context`` is what a
+        form's checks need besides the fields (the user whose stages an entry may name)."""
+        return cls(formdata=as_formdata(formdata), **context).checked()
+
+    def checked(self):
+        """This form's cleaned data, or ValidationError as ``read`` says."""
+        if not self.validate():
+            raise ValidationError({name: messages[0] for name, messages in self.errors.items()})
+        return self.cleaned()
 
     def cleaned(self):
         """What the service takes (each form says)."""
         raise NotImplementedError
+
+
+def as_formdata(formdata: Mapping) -> MultiDict:
+    """What a form reads: a request's form as it is; a plain dict (a JSON body turned into
+    fields) with each list as a field sent several times."""
+    return formdata if hasattr(formdata, "getlist") else MultiDict(formdata)

@@ -1,7 +1,7 @@
 """Entries through the API: list with the Journal's filters, create, read, edit, delete, restore.
 
-Every change goes through the services the entry form uses, with the same checks and
-messages; the JSON body is turned into the form's fields first.
+Every change is read by the entry form (EntryForm), with the same checks and messages, and
+saved by the same services; the JSON body is turned into the form's fields first.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from spectree import Response
 from ..clock import user_today
 from ..entries import queries, services
 from ..entries.duration import duration_input
+from ..entries.forms import EntryForm
 from ..entries.models import Entry
 from ..validation import ValidationError
 from . import present, schemas
@@ -195,7 +196,7 @@ def _parse(user: User, form: dict, *, entry: Entry | None = None) -> services.En
         form["stage"] = ""
     form["topics"] = [str(topic) for topic in form["topics"]]
     try:
-        data = services.parse_entry_form(user, form, entry=entry)
+        data = EntryForm.read(form, user=user, entry=entry)
     except ValidationError as error:
         raise Problem.invalid({**error.errors, **errors}) from None
     if errors:

@@ -124,8 +124,8 @@ def _stopped(stopped, duration: str):
     form = new_entry_form(
         current_user, url_for("entries.create"), form_id="quick-add", stage_id=stopped.stage_id
     )
-    form.values["duration"] = duration
-    form.values["date"] = stopped.started_on.isoformat()
+    form.duration.data = duration
+    form.date.data = stopped.started_on.isoformat()
     form.autofocus = "notes"
     context = timer_context()
     return render_template("daily/_stopped.html", form=form, message=stopped.message, **context)
