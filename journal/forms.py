@@ -17,9 +17,9 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms.validators import ValidationError as Invalid
 
-from .validation import ValidationError
+from .validation import ValidationError, clean_text
 
-__all__ = ["Form", "Invalid", "as_formdata"]
+__all__ = ["Form", "Invalid", "as_formdata", "one_of"]
 
 
 class Form(FlaskForm):
@@ -44,6 +44,14 @@ class Form(FlaskForm):
     def cleaned(self):
         """What the service takes (each form says)."""
         raise NotImplementedError
+
+
+def one_of(field, choices, message: str, read=clean_text) -> None:
+    """Check a choice from a list: ``field``'s data becomes what ``read`` makes of the text
+    sent, and must be one of ``choices``; else ``message``."""
+    field.data = read(field.data)
+    if field.data not in choices:
+        raise Invalid(message)
 
 
 def as_formdata(formdata: Mapping) -> MultiDict:

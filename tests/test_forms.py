@@ -8,6 +8,8 @@ from datetime import date
 import pytest
 from flask import render_template_string
 
+from journal.api.tokens import TokenForm, TokenInput
+from journal.editor.settings import EditorSettingsForm, Settings
 from journal.insights.settings import SettingsForm
 from journal.roadmap.forms import StageForm
 from journal.roadmap.services import StageInput, create_stage
@@ -86,6 +88,27 @@ def test_a_form_names_every_field_at_fault_in_order(page):
         "week_start": "Week starts on must be Monday or Sunday.",
         "rest_days": "Rest days must be a whole number from 0 to 3.",
     }
+
+
+def test_the_token_and_editor_forms_read_what_their_pages_send(page):
+    sent = {"name": "  my   laptop ", "scope": "read", "expires": "30"}
+    assert TokenForm.read(sent) == TokenInput("my laptop", "read", 30)
+    assert TokenForm.read({"name": "ci", "scope": "write", "expires": ""}).days is None
+    with pytest.raises(ValidationError) as refused:
+        TokenForm.read({"name": " ", "scope": "admin", "expires": "7"})
+    assert list(refused.value.errors.items()) == [
+        ("name", "Name is required: say where the token is used, such as “laptop”."),
+        ("scope", "Access must be read, or read and write."),
+        ("expires", "Expiry: choose one from the list."),
+    ]
+    sent = {"keep_paths": "1", "retention_days": "90", "session_gap_minutes": "15"}
+    assert EditorSettingsForm.read(sent) == Settings(True, 90, 15)
+    # An unticked checkbox is not sent at all.
+    sent = {"retention_days": "365", "session_gap_minutes": "5"}
+    assert EditorSettingsForm.read(sent) == Settings(False, 365, 5)
+    with pytest.raises(ValidationError) as refused:
+        EditorSettingsForm.read({"retention_days": "31", "session_gap_minutes": "1e3"})
+    assert set(refused.value.errors) == {"retention_days", "session_gap_minutes"}
 
 
 def test_the_service_still_refuses_what_must_not_be_saved(page):

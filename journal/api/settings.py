@@ -41,7 +41,7 @@ def create():
     travel in the session cookie to the next page.
     """
     try:
-        made = tokens.create_token(current_user, tokens.parse_token_form(request.form))
+        made = tokens.create_token(current_user, tokens.TokenForm.read(request.form))
     except ValidationError as error:
         return _section(422, errors=error.errors, values=request.form)
     return _section(201, created=made)

@@ -56,7 +56,7 @@ def revoke_key():
 def save_settings():
     """Privacy, retention and the session gap."""
     try:
-        chosen = settings.parse_settings(request.form)
+        chosen = settings.EditorSettingsForm.read(request.form)
     except ValidationError as error:
         return _section(422, errors=error.errors, values=request.form)
     purged = settings.save_settings(current_user, chosen)
