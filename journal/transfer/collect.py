@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from ..editor.export import editor_export
 from ..entries.models import Entry, EntryTag, entry_topics
+from ..entries.queries import live
 from ..extensions import db
 from ..roadmap.models import Stage, Topic
 from ..roadmap.services import get_stage
@@ -39,7 +40,7 @@ class ExportFilters:
         return {key: value for key, value in values.items() if value}
 
 
-def parse_filters(
+def parse_export_filters(
     user: User, args: Mapping[str, str], *, stage_by_name: bool = False
 ) -> ExportFilters:
     """Read the date range and stage; raise ValidationError naming each bad one.
@@ -74,7 +75,7 @@ def find_stage(user: User, name: str) -> Stage | None:
 def load_journal(user: User, filters: ExportFilters | None = None) -> JournalData:
     """Everything an export writes: entries oldest first, the roadmap, the settings."""
     filters = filters or ExportFilters()
-    conditions = [Entry.user_id == user.id, Entry.deleted_at.is_(None)]
+    conditions = live(user.id)
     if filters.date_from:
         conditions.append(Entry.study_date >= filters.date_from)
     if filters.date_to:
