@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
 from wtforms import StringField
@@ -33,11 +32,7 @@ MAX_TOKENS = 10
 NAME_MAX = 60
 # Choices of the form, in days; "" never expires.
 EXPIRIES = {"30": "30 days", "90": "90 days", "365": "a year", "": "never"}
-SETTINGS = {
-    # Requests a token may make per minute, and how many of them may come at once.
-    "API_RATE_PER_MINUTE": 120,
-    "API_RATE_BURST": 60,
-}
+RATE = ratelimit.Rate("API", per_minute=120, burst=60)
 
 
 @dataclass(frozen=True)
@@ -147,15 +142,6 @@ def find_token(secret: str) -> ApiToken | None:
     return db.session.scalar(_TOKEN_WITH_USER.where(ApiToken.token_hash == token_digest(secret)))
 
 
-def _setting(name: str) -> int:
-    return int(current_app.config.get(name, SETTINGS[name]))
-
-
 def spend(token: ApiToken) -> int | None:
     """Count one request of ``token``: None when allowed, else the seconds to wait."""
-    return ratelimit.spend(
-        ApiToken,
-        token.id,
-        per_minute=_setting("API_RATE_PER_MINUTE"),
-        burst=_setting("API_RATE_BURST"),
-    )
+    return RATE.spend(ApiToken, token.id)

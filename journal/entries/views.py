@@ -7,7 +7,6 @@ from urllib.parse import parse_qsl, urlsplit
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     render_template,
     request,
@@ -23,6 +22,7 @@ from ..daily.services import on_this_day, timer_panel
 from ..editor.suggestions import suggestions
 from ..events import ENTRIES_CHANGED
 from ..htmx import (
+    found_or_404,
     is_htmx,
     is_partial,
     local_path,
@@ -263,18 +263,12 @@ def _keep_date(form, value: str | None) -> None:
 
 def _entry_or_404(entry_id: int, *, include_deleted: bool = False):
     """The signed-in user's entry, to change."""
-    entry = queries.get_entry(current_user, entry_id, include_deleted=include_deleted)
-    if entry is None:
-        abort(404)
-    return entry
+    return found_or_404(queries.get_entry(current_user, entry_id, include_deleted=include_deleted))
 
 
 def _row_or_404(entry_id: int):
     """The signed-in user's entry, to show."""
-    row = queries.entry_row(current_user, entry_id)
-    if row is None:
-        abort(404)
-    return row
+    return found_or_404(queries.entry_row(current_user, entry_id))
 
 
 @bp.get("/entries/<int:entry_id>")
