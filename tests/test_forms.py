@@ -9,6 +9,7 @@ import pytest
 from flask import render_template_string
 
 from journal.api.tokens import TokenForm, TokenInput
+from journal.daily.forms import EntryTemplateForm
 from journal.editor.settings import EditorSettingsForm, Settings
 from journal.insights.settings import SettingsForm
 from journal.roadmap.forms import StageForm
@@ -109,6 +110,22 @@ def test_the_token_and_editor_forms_read_what_their_pages_send(page):
     with pytest.raises(ValidationError) as refused:
         EditorSettingsForm.read({"retention_days": "31", "session_gap_minutes": "1e3"})
     assert set(refused.value.errors) == {"retention_days", "session_gap_minutes"}
+
+
+def test_the_prompts_form_reads_the_prompts_sent_as_text(page):
+    sent = {"enabled": "1", "text": "  ### Today\r\n"}
+    assert EntryTemplateForm.read(sent) == {"enabled": True, "text": "### Today"}
+    assert EntryTemplateForm.read({"text": ""}) == {"enabled": False, "text": ""}
+    restored = EntryTemplateForm.read({"reset": "1", "text": "mine"})["text"]
+    assert restored.startswith("### What I did")
+    with pytest.raises(ValidationError) as refused:
+        EntryTemplateForm.read({"enabled": "1", "text": " "})
+    assert refused.value.errors == {
+        "template": "Template is empty: write some prompts, or turn it off."
+    }
+    with pytest.raises(ValidationError) as refused:
+        EntryTemplateForm.read({"text": "x" * 5001})
+    assert refused.value.errors == {"template": "Template must be at most 5000 characters."}
 
 
 def test_the_service_still_refuses_what_must_not_be_saved(page):

@@ -33,6 +33,7 @@ from ..htmx import (
 from ..templating import day_label
 from ..validation import NOT_SAVED, ValidationError, parse_id
 from . import reviews, services
+from .forms import EntryTemplateForm
 
 bp = Blueprint("daily", __name__)
 bp.add_app_template_filter(services.clock_label, "clock")
@@ -149,14 +150,13 @@ def template():
     current = services.entry_template(current_user)
     values = {"enabled": current.enabled, "text": current.text or services.DEFAULT_TEMPLATE}
     if request.method == "POST":
-        values = {
-            "enabled": bool(request.form.get("enabled")),
-            "text": request.form.get("text", ""),
-        }
-        if request.form.get("reset"):
+        form = EntryTemplateForm(request.form)
+        # Shown again as sent, or with the default prompts back.
+        values = {"enabled": form.enabled.data, "text": form.template.data}
+        if form.reset.data:
             values["text"] = services.DEFAULT_TEMPLATE
         try:
-            services.save_entry_template(current_user, **values)
+            services.save_entry_template(current_user, **form.checked())
         except NOT_SAVED as error:
             errors, refused = error.errors, error
         else:
