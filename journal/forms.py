@@ -19,7 +19,7 @@ from wtforms.validators import ValidationError as Invalid
 
 from .validation import ValidationError, clean_text
 
-__all__ = ["Form", "Invalid", "as_formdata", "one_of"]
+__all__ = ["Form", "Invalid", "as_formdata", "one_of", "text_checked_by"]
 
 
 class Form(FlaskForm):
@@ -44,6 +44,14 @@ class Form(FlaskForm):
     def cleaned(self):
         """What the service takes (each form says)."""
         raise NotImplementedError
+
+
+def text_checked_by(field, problem) -> None:
+    """Check a text: ``field``'s data becomes the text sent, cleaned, and ``problem`` (the
+    service's own check: what is wrong with such a text, or None) must find nothing."""
+    field.data = clean_text(field.data)
+    if message := problem(field.data):
+        raise Invalid(message)
 
 
 def one_of(field, choices, message: str, read=clean_text) -> None:

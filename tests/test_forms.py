@@ -9,7 +9,7 @@ import pytest
 from flask import render_template_string
 
 from journal.api.tokens import TokenForm, TokenInput
-from journal.daily.forms import EntryTemplateForm
+from journal.daily.forms import EntryTemplateForm, ReviewForm
 from journal.editor.settings import EditorSettingsForm, Settings
 from journal.insights.settings import SettingsForm
 from journal.roadmap.forms import StageForm
@@ -126,6 +126,14 @@ def test_the_prompts_form_reads_the_prompts_sent_as_text(page):
     with pytest.raises(ValidationError) as refused:
         EntryTemplateForm.read({"text": "x" * 5001})
     assert refused.value.errors == {"template": "Template must be at most 5000 characters."}
+
+
+def test_the_review_form_reads_the_notes_within_bounds(page):
+    assert ReviewForm.read({"notes": "  Went well.\r\nMore SQL.  "}) == "Went well.\nMore SQL."
+    assert ReviewForm.read({}) == ""
+    with pytest.raises(ValidationError) as refused:
+        ReviewForm.read({"notes": "é" * 5_001})  # two bytes each: 10,002 bytes
+    assert refused.value.errors == {"notes": "Review must be at most 10 kB."}
 
 
 def test_the_service_still_refuses_what_must_not_be_saved(page):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from wtforms import BooleanField, TextAreaField
 
-from ..forms import Form, Invalid
+from ..forms import Form, Invalid, text_checked_by
 from ..validation import clean_text
+from .reviews import review_error
 from .services import DEFAULT_TEMPLATE, template_error
 
 
@@ -28,3 +29,15 @@ class EntryTemplateForm(Form):
     def cleaned(self) -> dict:
         """What ``save_entry_template`` takes."""
         return {"enabled": self.enabled.data, "text": self.template.data}
+
+
+class ReviewForm(Form):
+    """A week's review: the learner's own notes on it (Markdown)."""
+
+    notes = TextAreaField(default="")
+
+    def validate_notes(self, field):
+        text_checked_by(field, review_error)
+
+    def cleaned(self) -> str:
+        return self.notes.data
