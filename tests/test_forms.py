@@ -9,6 +9,7 @@ import pytest
 from flask import render_template_string
 
 from journal.api.tokens import TokenForm, TokenInput
+from journal.auth.forms import AccountForm, TimezoneForm
 from journal.daily.forms import EntryTemplateForm, ReviewForm
 from journal.editor.settings import EditorSettingsForm, Settings
 from journal.insights.settings import SettingsForm
@@ -134,6 +135,28 @@ def test_the_review_form_reads_the_notes_within_bounds(page):
     with pytest.raises(ValidationError) as refused:
         ReviewForm.read({"notes": "é" * 5_001})  # two bytes each: 10,002 bytes
     assert refused.value.errors == {"notes": "Review must be at most 10 kB."}
+
+
+def test_the_account_forms_read_a_name_a_password_and_a_time_zone(page):
+    sent = {"username": "  Ada.L ", "password": "correct horse battery", "timezone": "Asia/Tokyo"}
+    assert AccountForm.read(sent) == {
+        "username": "ada.l",
+        "password": "correct horse battery",
+        "timezone": "Asia/Tokyo",
+    }
+    # The page sets the zone from the browser: one the journal does not know is UTC.
+    sent = {"username": "ada", "password": "correct horse battery", "timezone": "Mars/Olympus"}
+    assert AccountForm.read(sent)["timezone"] == "UTC"
+    with pytest.raises(ValidationError) as refused:
+        AccountForm.read({"username": "a", "password": "short"})
+    assert list(refused.value.errors) == ["username", "password"]
+    assert refused.value.errors["username"].startswith("Username must be 3 to 32 characters")
+    assert TimezoneForm.read({"timezone": "Europe/Paris"}) == "Europe/Paris"
+    with pytest.raises(ValidationError) as refused:
+        TimezoneForm.read({"timezone": "Europe/Atlantis"})
+    assert refused.value.errors == {
+        "timezone": "Time zone must be one from the list, such as Europe/Paris."
+    }
 
 
 def test_the_service_still_refuses_what_must_not_be_saved(page):
