@@ -17,9 +17,9 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms.validators import ValidationError as Invalid
 
-from .validation import ValidationError
+from .validation import ValidationError, clean_text
 
-__all__ = ["Form", "Invalid"]
+__all__ = ["Form", "Invalid", "as_formdata", "one_of", "text_checked_by"]
 
 
 class Form(FlaskForm):
@@ -29,16 +29,40 @@ class Form(FlaskForm):
         csrf = False
 
     @classmethod
-    def read(cls, formdata: Mapping[str, str]):
+    def read(cls, formdata: Mapping[str, str], **context):
         """The cleaned data of ``formdata``, or ValidationError naming each field at fault
-        (the first message of each, in the form's order of fields)."""
-        if not hasattr(formdata, "getlist"):
-            formdata = MultiDict(formdata)
-        form = cls(formdata=formdata)
-        if not form.validate():
-            raise ValidationError({name: messages[0] for name, messages in form.errors.items()})
-        return form.cleaned()
+        (the first message of each, in the form's order of fields). ``context`` is what a
+        form's checks need besides the fields (the user whose stages an entry may name)."""
+        return cls(formdata=as_formdata(formdata), **context).checked()
+
+    def checked(self):
+        """This form's cleaned data, or ValidationError as ``read`` says."""
+        if not self.validate():
+            raise ValidationError({name: messages[0] for name, messages in self.errors.items()})
+        return self.cleaned()
 
     def cleaned(self):
         """What the service takes (each form says)."""
         raise NotImplementedError
+
+
+def text_checked_by(field, problem) -> None:
+    """Check a text: ``field``'s data becomes the text sent, cleaned, and ``problem`` (the
+    service's own check: what is wrong with such a text, or None) must find nothing."""
+    field.data = clean_text(field.data)
+    if message := problem(field.data):
+        raise Invalid(message)
+
+
+def one_of(field, choices, message: str, read=clean_text) -> None:
+    """Check a choice from a list: ``field``'s data becomes what ``read`` makes of the text
+    sent, and must be one of ``choices``; else ``message``."""
+    field.data = read(field.data)
+    if field.data not in choices:
+        raise Invalid(message)
+
+
+def as_formdata(formdata: Mapping) -> MultiDict:
+    """What a form reads: a request's form as it is; a plain dict (a JSON body turned into
+    fields) with each list as a field sent several times."""
+    return formdata if hasattr(formdata, "getlist") else MultiDict(formdata)

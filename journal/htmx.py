@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from typing import TypeVar
 from urllib.parse import urlsplit
 
-from flask import Response, flash, make_response, redirect, render_template, request
+from flask import Response, abort, flash, make_response, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 
 
@@ -100,3 +101,14 @@ def local_path(target: str | None) -> str | None:
     if parts.scheme or parts.netloc:
         return None
     return target
+
+
+T = TypeVar("T")
+
+
+def found_or_404(found: T | None) -> T:
+    """What a view looked up by the id in its URL, or a 404: the lookups ask for the
+    signed-in user's own rows, so another user's id is not found either."""
+    if found is None:
+        abort(404)
+    return found

@@ -88,7 +88,8 @@ def seed(app) -> None:
     from journal.auth.services import create_user
     from journal.clock import user_today, week_bounds
     from journal.daily.reviews import save_review
-    from journal.entries.services import create_entry, parse_entry_form
+    from journal.entries.forms import EntryForm
+    from journal.entries.services import create_entry
     from journal.roadmap.services import set_topic_state, stages_of
 
     with app.app_context():
@@ -102,7 +103,7 @@ def seed(app) -> None:
                 "stage": str(stages[stage].id),
                 "notes": notes,
             }
-            create_entry(user, parse_entry_form(user, form))
+            create_entry(user, EntryForm.read(form, user=user))
         for stage, done in TOPICS_DONE.items():
             topics = stages[stage].active_topics
             for topic in topics[:done]:

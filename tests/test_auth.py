@@ -85,6 +85,9 @@ def test_setup_shows_every_error_at_once(app, client):
     page = text(response)
     assert 'id="username-error">Username must be 3 to 32 characters' in page
     assert 'id="password-error">Password must be at least 8 characters long.' in page
+    # Each field is described by its hint, then by its error.
+    assert 'aria-describedby="username-hint username-error"' in page
+    assert 'aria-describedby="password-hint password-error"' in page
     assert count(app, User) == 0
 
 

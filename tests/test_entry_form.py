@@ -161,3 +161,35 @@ def test_saving_an_edit_writes_the_entry_and_the_revision_once(app, client, auth
         event.remove(engine, "before_cursor_execute", note)
     assert sorted(written) == ["UPDATE entries", "UPDATE users"]
     assert entries(app)[0].tag_names == ["joins", "sql"]
+
+
+def focused(body: str) -> list[str]:
+    return re.findall(r'<(?:input|select|textarea) id="quick-add-(\w+)"[^>]*autofocus', body)
+
+
+def test_the_first_field_at_fault_has_the_focus_and_every_field_stays_as_typed(app, client, auth):
+    auth.login()
+    response = add(client, app, duration="abc", notes="typed <b>", link="ftp://x")
+    assert response.status_code == 422
+    body = text(response)
+    assert focused(body) == ["duration"]
+    assert re.search(
+        r'<input id="quick-add-link" name="link" type="url" value="ftp://x"[^>]*'
+        r'aria-invalid="true" aria-describedby="quick-add-link-error"',
+        body,
+    )
+    assert '<p class="field-error" id="quick-add-link-error">Link must be a web address' in body
+    assert ">typed &lt;b&gt;</textarea>" in body
+    assert "please correct the fields marked below" in body
+    # The date comes first in the form: at fault too, it has the focus.
+    assert focused(text(add(client, app, date="14/03/2026", duration="abc"))) == ["date"]
+    assert entries(app) == []
+
+
+def test_the_kept_date_is_described_by_its_note(app, client, auth):
+    auth.login()
+    earlier = (today_of(app) - timedelta(days=3)).isoformat()
+    body = text(add(client, app, date=earlier))
+    assert re.search(r'id="quick-add-date"[^>]*aria-describedby="quick-add-date-hint"', body)
+    assert '<p class="hint" id="quick-add-date-hint">Kept from your last entry.' in body
+    assert focused(body) == ["duration"]

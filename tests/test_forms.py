@@ -8,6 +8,10 @@ from datetime import date
 import pytest
 from flask import render_template_string
 
+from journal.api.tokens import TokenForm, TokenInput
+from journal.auth.forms import AccountForm, TimezoneForm
+from journal.daily.forms import EntryTemplateForm, ReviewForm
+from journal.editor.settings import EditorSettingsForm, Settings
 from journal.insights.settings import SettingsForm
 from journal.roadmap.forms import StageForm
 from journal.roadmap.services import StageInput, create_stage
@@ -85,6 +89,73 @@ def test_a_form_names_every_field_at_fault_in_order(page):
     assert refused.value.errors == {
         "week_start": "Week starts on must be Monday or Sunday.",
         "rest_days": "Rest days must be a whole number from 0 to 3.",
+    }
+
+
+def test_the_token_and_editor_forms_read_what_their_pages_send(page):
+    sent = {"name": "  my   laptop ", "scope": "read", "expires": "30"}
+    assert TokenForm.read(sent) == TokenInput("my laptop", "read", 30)
+    assert TokenForm.read({"name": "ci", "scope": "write", "expires": ""}).days is None
+    with pytest.raises(ValidationError) as refused:
+        TokenForm.read({"name": " ", "scope": "admin", "expires": "7"})
+    assert list(refused.value.errors.items()) == [
+        ("name", "Name is required: say where the token is used, such as “laptop”."),
+        ("scope", "Access must be read, or read and write."),
+        ("expires", "Expiry: choose one from the list."),
+    ]
+    sent = {"keep_paths": "1", "retention_days": "90", "session_gap_minutes": "15"}
+    assert EditorSettingsForm.read(sent) == Settings(True, 90, 15)
+    # An unticked checkbox is not sent at all.
+    sent = {"retention_days": "365", "session_gap_minutes": "5"}
+    assert EditorSettingsForm.read(sent) == Settings(False, 365, 5)
+    with pytest.raises(ValidationError) as refused:
+        EditorSettingsForm.read({"retention_days": "31", "session_gap_minutes": "1e3"})
+    assert set(refused.value.errors) == {"retention_days", "session_gap_minutes"}
+
+
+def test_the_prompts_form_reads_the_prompts_sent_as_text(page):
+    sent = {"enabled": "1", "text": "  ### Today\r\n"}
+    assert EntryTemplateForm.read(sent) == {"enabled": True, "text": "### Today"}
+    assert EntryTemplateForm.read({"text": ""}) == {"enabled": False, "text": ""}
+    restored = EntryTemplateForm.read({"reset": "1", "text": "mine"})["text"]
+    assert restored.startswith("### What I did")
+    with pytest.raises(ValidationError) as refused:
+        EntryTemplateForm.read({"enabled": "1", "text": " "})
+    assert refused.value.errors == {
+        "template": "Template is empty: write some prompts, or turn it off."
+    }
+    with pytest.raises(ValidationError) as refused:
+        EntryTemplateForm.read({"text": "x" * 5001})
+    assert refused.value.errors == {"template": "Template must be at most 5000 characters."}
+
+
+def test_the_review_form_reads_the_notes_within_bounds(page):
+    assert ReviewForm.read({"notes": "  Went well.\r\nMore SQL.  "}) == "Went well.\nMore SQL."
+    assert ReviewForm.read({}) == ""
+    with pytest.raises(ValidationError) as refused:
+        ReviewForm.read({"notes": "é" * 5_001})  # two bytes each: 10,002 bytes
+    assert refused.value.errors == {"notes": "Review must be at most 10 kB."}
+
+
+def test_the_account_forms_read_a_name_a_password_and_a_time_zone(page):
+    sent = {"username": "  Ada.L ", "password": "correct horse battery", "timezone": "Asia/Tokyo"}
+    assert AccountForm.read(sent) == {
+        "username": "ada.l",
+        "password": "correct horse battery",
+        "timezone": "Asia/Tokyo",
+    }
+    # The page sets the zone from the browser: one the journal does not know is UTC.
+    sent = {"username": "ada", "password": "correct horse battery", "timezone": "Mars/Olympus"}
+    assert AccountForm.read(sent)["timezone"] == "UTC"
+    with pytest.raises(ValidationError) as refused:
+        AccountForm.read({"username": "a", "password": "short"})
+    assert list(refused.value.errors) == ["username", "password"]
+    assert refused.value.errors["username"].startswith("Username must be 3 to 32 characters")
+    assert TimezoneForm.read({"timezone": "Europe/Paris"}) == "Europe/Paris"
+    with pytest.raises(ValidationError) as refused:
+        TimezoneForm.read({"timezone": "Europe/Atlantis"})
+    assert refused.value.errors == {
+        "timezone": "Time zone must be one from the list, such as Europe/Paris."
     }
 
 

@@ -1,26 +1,28 @@
 """Entries through the API: list with the Journal's filters, create, read, edit, delete, restore.
 
-Every change goes through the services the entry form uses, with the same checks and
-messages; the JSON body is turned into the form's fields first.
+Every change is read by the entry form (EntryForm), with the same checks and messages, and
+saved by the same services; the JSON body is turned into the form's fields first.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask import abort, url_for
+from flask import url_for
 from flask.views import MethodView
 from spectree import Response
 
 from ..clock import user_today
 from ..entries import queries, services
 from ..entries.duration import duration_input
+from ..entries.forms import EntryForm
 from ..entries.models import Entry
+from ..htmx import found_or_404
 from ..validation import ValidationError
 from . import present, schemas
 from .auth import caller
 from .problems import Problem
-from .spec import endpoint
+from .spec import conflicting, endpoint
 from .views import bp, resolve_stage
 
 if TYPE_CHECKING:
@@ -151,9 +153,8 @@ bp.add_url_rule("/entries/<int:entry_id>", view_func=EntryResource.as_view("entr
 @bp.post("/entries/<int:entry_id>/restore")
 @endpoint(
     "restoreEntry",
-    resp=Response("HTTP_409", HTTP_200=schemas.EntryOut),
     tags=TAGS,
-    extra={"responses": {"409": {"description": "Deleted too long ago to restore."}}},
+    **conflicting("Deleted too long ago to restore.", HTTP_200=schemas.EntryOut),
 )
 def restore_entry(entry_id: int):
     """Bring back a deleted entry (an entry that is not deleted stays as it is)."""
@@ -167,20 +168,14 @@ def restore_entry(entry_id: int):
 
 def _entry_or_404(entry_id: int, *, include_deleted: bool = False) -> Entry:
     """The caller's entry, to change."""
-    entry = queries.get_entry(caller().user, entry_id, include_deleted=include_deleted)
-    if entry is None:
-        abort(404)
-    return entry
+    return found_or_404(queries.get_entry(caller().user, entry_id, include_deleted=include_deleted))
 
 
 def _shown(entry_id: int, *, include_deleted: bool = False) -> queries.EntryRow:
     """The caller's entry as the API shows it."""
-    row = queries.entry_row(
-        caller().user, entry_id, include_deleted=include_deleted, with_tags=True
+    return found_or_404(
+        queries.entry_row(caller().user, entry_id, include_deleted=include_deleted, with_tags=True)
     )
-    if row is None:
-        abort(404)
-    return row
 
 
 def _parse(user: User, form: dict, *, entry: Entry | None = None) -> services.EntryInput:
@@ -195,7 +190,7 @@ def _parse(user: User, form: dict, *, entry: Entry | None = None) -> services.En
         form["stage"] = ""
     form["topics"] = [str(topic) for topic in form["topics"]]
     try:
-        data = services.parse_entry_form(user, form, entry=entry)
+        data = EntryForm.read(form, user=user, entry=entry)
     except ValidationError as error:
         raise Problem.invalid({**error.errors, **errors}) from None
     if errors:

@@ -9,14 +9,36 @@ is whole again) and ``last_used_at``, which the same UPDATE keeps to the minute.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from datetime import UTC, timedelta
 
+from flask import current_app
 from sqlalchemy import case, select, update
 
 from ..db import utcnow, write_transaction
 
 # When a credential was last used is written at most this often.
 LAST_USED_EVERY = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Rate:
+    """Requests a kind of credential may make per minute, and how many of them may come at
+    once; the app's config may set either (``<setting>_RATE_PER_MINUTE``, ``_RATE_BURST``)."""
+
+    setting: str
+    per_minute: int
+    burst: int
+
+    def spend(self, model, row_id: int) -> int | None:
+        """``spend`` one request of the row ``row_id`` of ``model`` at this rate."""
+        config = current_app.config
+        return spend(
+            model,
+            row_id,
+            per_minute=int(config.get(f"{self.setting}_RATE_PER_MINUTE", self.per_minute)),
+            burst=int(config.get(f"{self.setting}_RATE_BURST", self.burst)),
+        )
 
 
 def spend(model, row_id: int, *, per_minute: int, burst: int) -> int | None:

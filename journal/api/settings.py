@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, request, url_for
+from flask import Blueprint, request, url_for
 from flask_login import current_user, login_required
 
-from ..htmx import redirect_or_fragment, render
+from ..htmx import found_or_404, redirect_or_fragment, render
 from ..validation import ValidationError
 from . import tokens
 
@@ -41,7 +41,7 @@ def create():
     travel in the session cookie to the next page.
     """
     try:
-        made = tokens.create_token(current_user, tokens.parse_token_form(request.form))
+        made = tokens.create_token(current_user, tokens.TokenForm.read(request.form))
     except ValidationError as error:
         return _section(422, errors=error.errors, values=request.form)
     return _section(201, created=made)
@@ -49,9 +49,7 @@ def create():
 
 @bp.post("/<int:token_id>/revoke")
 def revoke(token_id: int):
-    token = tokens.get_token(current_user, token_id)
-    if token is None:
-        abort(404)
+    token = found_or_404(tokens.get_token(current_user, token_id))
     tokens.revoke_token(token)
     return _done(f"Token “{token.name}” revoked: it no longer works.")
 

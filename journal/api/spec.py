@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import current_app
 from pydantic import ValidationError as PydanticError
-from spectree import SecurityScheme, SpecTree
+from spectree import Response, SecurityScheme, SpecTree
 from spectree.models import SecuritySchemeData
 
 from ..entries.services import IDEMPOTENCY_KEY_RE
@@ -69,6 +69,15 @@ def endpoint(operation_id: str, *, extra: dict[str, Any] | None = None, **valida
     """``spec.validate`` with a stable operation id, and extras for the document."""
     EXTRAS[operation_id] = extra or {}
     return spec.validate(operation_id=operation_id, **validate)
+
+
+def conflicting(description: str, **models) -> dict[str, Any]:
+    """``endpoint``'s ``resp`` and ``extra`` for an operation that may answer 409 Conflict,
+    and what the conflict is; ``models`` are its other answers (``HTTP_200=...``)."""
+    return {
+        "resp": Response("HTTP_409", **models),
+        "extra": {"responses": {"409": {"description": description}}},
+    }
 
 
 MESSAGES = {

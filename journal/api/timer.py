@@ -11,7 +11,7 @@ from ..validation import ValidationError
 from . import present, schemas
 from .auth import caller
 from .problems import Problem
-from .spec import endpoint
+from .spec import conflicting, endpoint
 from .views import bp, resolve_stage
 
 TAGS = ["timer"]
@@ -32,9 +32,8 @@ def timer():
 @bp.post("/timer/start")
 @endpoint(
     "startTimer",
-    resp=Response("HTTP_409", HTTP_201=schemas.TimerOut),
     tags=TAGS,
-    extra={"responses": {"409": {"description": "A timer is running already."}}},
+    **conflicting("A timer is running already.", HTTP_201=schemas.TimerOut),
 )
 def start(json: schemas.TimerStart):
     """Start timing a session of a stage; one timer runs at a time."""
@@ -58,9 +57,8 @@ def start(json: schemas.TimerStart):
 @bp.post("/timer/stop")
 @endpoint(
     "stopTimer",
-    resp=Response("HTTP_409", HTTP_200=schemas.TimerStopped),
     tags=TAGS,
-    extra={"responses": {"409": {"description": "No timer is running."}}},
+    **conflicting("No timer is running.", HTTP_200=schemas.TimerStopped),
 )
 def stop():
     """Stop the timer: the draft entry it leaves, to save with POST /entries."""

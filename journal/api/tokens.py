@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload
+from wtforms import StringField
 
 from ..auth.services import token_digest
 from ..db import utcnow, write_transaction
 from ..extensions import db
+from ..forms import Form, Invalid, one_of
 from ..validation import ValidationError, clean_text
 from . import ratelimit
 from .models import SCOPES, ApiToken
@@ -32,11 +32,7 @@ MAX_TOKENS = 10
 NAME_MAX = 60
 # Choices of the form, in days; "" never expires.
 EXPIRIES = {"30": "30 days", "90": "90 days", "365": "a year", "": "never"}
-SETTINGS = {
-    # Requests a token may make per minute, and how many of them may come at once.
-    "API_RATE_PER_MINUTE": 120,
-    "API_RATE_BURST": 60,
-}
+RATE = ratelimit.Rate("API", per_minute=120, burst=60)
 
 
 @dataclass(frozen=True)
@@ -52,23 +48,30 @@ class NewToken:
     secret: str  # shown once, never stored
 
 
-def parse_token_form(form: Mapping[str, str]) -> TokenInput:
-    """Read the new-token form, or raise ValidationError naming each bad field."""
-    errors: dict[str, str] = {}
-    name = " ".join(clean_text(form.get("name")).split())
-    if not name:
-        errors["name"] = "Name is required: say where the token is used, such as “laptop”."
-    elif len(name) > NAME_MAX:
-        errors["name"] = f"Name must be at most {NAME_MAX} characters."
-    scope = clean_text(form.get("scope"))
-    if scope not in SCOPES:
-        errors["scope"] = "Access must be read, or read and write."
-    expiry = clean_text(form.get("expires"))
-    if expiry not in EXPIRIES:
-        errors["expires"] = "Expiry: choose one from the list."
-    if errors:
-        raise ValidationError(errors)
-    return TokenInput(name, scope, int(expiry) if expiry else None)
+class TokenForm(Form):
+    """Settings → API tokens → New token."""
+
+    name = StringField()
+    scope = StringField()
+    expires = StringField()
+
+    def validate_name(self, field):
+        field.data = " ".join(clean_text(field.data).split())
+        if not field.data:
+            raise Invalid("Name is required: say where the token is used, such as “laptop”.")
+        if len(field.data) > NAME_MAX:
+            raise Invalid(f"Name must be at most {NAME_MAX} characters.")
+
+    def validate_scope(self, field):
+        one_of(field, SCOPES, "Access must be read, or read and write.")
+
+    def validate_expires(self, field):
+        """Days, one of the choices; "" never expires."""
+        one_of(field, EXPIRIES, "Expiry: choose one from the list.")
+
+    def cleaned(self) -> TokenInput:
+        days = self.expires.data
+        return TokenInput(self.name.data, self.scope.data, int(days) if days else None)
 
 
 def create_token(user: User, data: TokenInput) -> NewToken:
@@ -139,15 +142,6 @@ def find_token(secret: str) -> ApiToken | None:
     return db.session.scalar(_TOKEN_WITH_USER.where(ApiToken.token_hash == token_digest(secret)))
 
 
-def _setting(name: str) -> int:
-    return int(current_app.config.get(name, SETTINGS[name]))
-
-
 def spend(token: ApiToken) -> int | None:
     """Count one request of ``token``: None when allowed, else the seconds to wait."""
-    return ratelimit.spend(
-        ApiToken,
-        token.id,
-        per_minute=_setting("API_RATE_PER_MINUTE"),
-        burst=_setting("API_RATE_BURST"),
-    )
+    return RATE.spend(ApiToken, token.id)

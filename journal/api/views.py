@@ -20,7 +20,7 @@ from ..insights import panels
 from ..insights.ranges import parse_range
 from ..roadmap.models import Stage
 from ..roadmap.services import get_stage, match_stage, stages_of
-from ..transfer.collect import parse_filters
+from ..transfer.collect import parse_export_filters
 from ..transfer.services import export_file
 from ..validation import ValidationError
 from . import present, schemas
@@ -181,7 +181,7 @@ def export(query: schemas.ExportQuery):
     if query.stage:
         args["stage"] = str(resolve_stage(user, query.stage, archived=True).id)
     try:
-        filters = parse_filters(user, args)
+        filters = parse_export_filters(user, args)
     except ValidationError as error:
         raise Problem.invalid(error) from None
     exported = export_file(user, query.format, filters)

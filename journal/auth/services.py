@@ -59,16 +59,24 @@ def get_user_by_name(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == normalize_username(username)))
 
 
+TIMEZONE_WRONG = "Time zone must be one from the list, such as Europe/Paris."
+
+
 def valid_timezone(name: str) -> bool:
     return name in zoneinfo.available_timezones()
+
+
+def username_problem(username: str) -> str | None:
+    """What is wrong with a username (normalized), if anything."""
+    return None if USERNAME_RE.match(username) else USERNAME_RULE
 
 
 def create_user(username: str, password: str, *, timezone: str = "UTC", is_owner=False) -> User:
     """Create an account with its own copy of the default roadmap."""
     username = normalize_username(username)
     errors = {}  # every problem at once, not one per try
-    if not USERNAME_RE.match(username):
-        errors["username"] = USERNAME_RULE
+    if problem := username_problem(username):
+        errors["username"] = problem
     if problem := password_problem(password, username):
         errors["password"] = problem
     if errors:
@@ -134,9 +142,7 @@ def change_password(user: User, current: str, new: str, confirm: str) -> None:
 
 def update_settings(user: User, *, timezone: str) -> None:
     if not valid_timezone(timezone):
-        raise ValidationError.one(
-            "timezone", "Time zone must be one from the list, such as Europe/Paris."
-        )
+        raise ValidationError.one("timezone", TIMEZONE_WRONG)
     with write_transaction():
         user.timezone = timezone
 

@@ -26,6 +26,7 @@ from ..extensions import login_manager
 from ..htmx import is_htmx, is_partial, local_path, not_saved, see_other
 from ..validation import NOT_SAVED, ValidationError
 from . import services, throttle
+from .forms import AccountForm, TimezoneForm
 from .settings_page import render_settings_page
 from .throttle import TooManyAttempts
 from .timezones import timezone_context
@@ -76,17 +77,12 @@ def _signup_open() -> bool:
 
 
 def _create_account(template: str, *, is_owner: bool):
-    form = request.form
     try:
-        user = services.create_user(
-            form.get("username", ""),
-            form.get("password", ""),
-            timezone=form.get("timezone") or "UTC",
-            is_owner=is_owner,
-        )
+        user = services.create_user(**AccountForm.read(request.form), is_owner=is_owner)
         _sign_in(user, remember=False)
     except NOT_SAVED as error:
-        return not_saved(render_template(template, errors=error.errors, values=form), error)
+        page = render_template(template, errors=error.errors, values=request.form)
+        return not_saved(page, error)
     flash(f"Welcome, {user.username}. Your roadmap is ready.", "success")
     return see_other(url_for("entries.today"))
 
@@ -176,7 +172,7 @@ def settings():
     if request.method == "POST":
         chosen = request.form.get("timezone", "")
         try:
-            services.update_settings(current_user, timezone=chosen)
+            services.update_settings(current_user, timezone=TimezoneForm.read(request.form))
         except NOT_SAVED as error:
             errors, refused = error.errors, error
         else:

@@ -99,10 +99,17 @@ def gather_week(user: User, first: date, last: date) -> WeekReview:
     )
 
 
+def review_error(notes: str) -> str | None:
+    """What is wrong with a week's review ``notes`` (cleaned), if anything."""
+    if len(notes.encode("utf-8")) > NOTES_MAX_BYTES:
+        return f"Review must be at most {NOTES_MAX_BYTES // 1000} kB."
+    return None
+
+
 def save_review(user: User, first: date, notes: str) -> WeeklyReview:
     notes = clean_text(notes)
-    if len(notes.encode("utf-8")) > NOTES_MAX_BYTES:
-        raise ValidationError.one("notes", f"Review must be at most {NOTES_MAX_BYTES // 1000} kB.")
+    if message := review_error(notes):
+        raise ValidationError.one("notes", message)
     notes_html = render_notes(notes)
     with write_transaction() as session:
         review = session.scalar(

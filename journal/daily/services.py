@@ -117,16 +117,19 @@ def template_for_new_entry(user: User) -> str:
     return template.text if template and template.enabled else ""
 
 
+def template_error(enabled: bool, text: str) -> str | None:
+    """What is wrong with the prompts ``text`` (cleaned), if anything."""
+    if len(text) > TEMPLATE_MAX:
+        return f"Template must be at most {TEMPLATE_MAX} characters."
+    if enabled and not text:
+        return "Template is empty: write some prompts, or turn it off."
+    return None
+
+
 def save_entry_template(user: User, *, enabled: bool, text: str) -> None:
     text = clean_text(text)
-    if len(text) > TEMPLATE_MAX:
-        raise ValidationError.one(
-            "template", f"Template must be at most {TEMPLATE_MAX} characters."
-        )
-    if enabled and not text:
-        raise ValidationError.one(
-            "template", "Template is empty: write some prompts, or turn it off."
-        )
+    if message := template_error(enabled, text):
+        raise ValidationError.one("template", message)
     with write_transaction() as session:
         template = session.get(EntryTemplate, user.id)
         if template is None:

@@ -20,7 +20,6 @@ from ..auth import rate_limit
 from ..clock import user_moment, user_today, week_bounds
 from ..entries.duration import duration_input
 from ..entries.forms import new_entry_form
-from ..entries.notes import NOTES_MAX_BYTES
 from ..entries.services import EARLIEST_DATE
 from ..htmx import (
     is_partial,
@@ -33,6 +32,7 @@ from ..htmx import (
 from ..templating import day_label
 from ..validation import NOT_SAVED, ValidationError, parse_id
 from . import reviews, services
+from .forms import EntryTemplateForm, ReviewForm
 
 bp = Blueprint("daily", __name__)
 bp.add_app_template_filter(services.clock_label, "clock")
@@ -124,8 +124,8 @@ def _stopped(stopped, duration: str):
     form = new_entry_form(
         current_user, url_for("entries.create"), form_id="quick-add", stage_id=stopped.stage_id
     )
-    form.values["duration"] = duration
-    form.values["date"] = stopped.started_on.isoformat()
+    form.duration.data = duration
+    form.date.data = stopped.started_on.isoformat()
     form.autofocus = "notes"
     context = timer_context()
     return render_template("daily/_stopped.html", form=form, message=stopped.message, **context)
@@ -149,14 +149,13 @@ def template():
     current = services.entry_template(current_user)
     values = {"enabled": current.enabled, "text": current.text or services.DEFAULT_TEMPLATE}
     if request.method == "POST":
-        values = {
-            "enabled": bool(request.form.get("enabled")),
-            "text": request.form.get("text", ""),
-        }
-        if request.form.get("reset"):
+        form = EntryTemplateForm(request.form)
+        # Shown again as sent, or with the default prompts back.
+        values = {"enabled": form.enabled.data, "text": form.template.data}
+        if form.reset.data:
             values["text"] = services.DEFAULT_TEMPLATE
         try:
-            services.save_entry_template(current_user, **values)
+            services.save_entry_template(current_user, **form.checked())
         except NOT_SAVED as error:
             errors, refused = error.errors, error
         else:
@@ -201,10 +200,10 @@ def _nav(first: date) -> dict:
 @bp.post("/review/<week>")
 def save_review(week: str):
     first = _week_start(week)
-    notes = request.form.get("notes", "")
     try:
+        notes = ReviewForm.read(request.form)
         # Its Markdown is rendered on save: paid for from the write allowance first.
-        rate_limit.spend(current_user.id, rate_limit.text_cost(notes[: NOTES_MAX_BYTES + 1]))
+        rate_limit.spend(current_user.id, rate_limit.text_cost(notes))
         reviews.save_review(current_user, first, notes)
     except NOT_SAVED as error:
         data = reviews.gather_week(current_user, first, first + timedelta(days=6))

@@ -13,7 +13,6 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import delete, select
 
 from ..api import ratelimit
@@ -30,12 +29,8 @@ KEY_RE = re.compile(
 SHOWN_CHARACTERS = 8
 # A credential longer than this is not decoded or looked up at all.
 CREDENTIAL_MAX = 200
-SETTINGS = {
-    # Requests an editor key may make per minute, and how many of them may come at once.
-    # Editors send a request every minute or two; an offline queue drains 25 at a time.
-    "EDITOR_RATE_PER_MINUTE": 60,
-    "EDITOR_RATE_BURST": 30,
-}
+# Editors send a request every minute or two; an offline queue drains 25 at a time.
+RATE = ratelimit.Rate("EDITOR", per_minute=60, burst=30)
 
 
 @dataclass(frozen=True)
@@ -137,12 +132,7 @@ def authenticate(authorization: str | None, api_key: str | None) -> User:
             "This editor key is not valid: it was revoked or replaced, or it is mistyped.",
             {"WWW-Authenticate": 'Basic realm="roadbook", error="invalid_token"'},
         )
-    retry = ratelimit.spend(
-        EditorKey,
-        found.id,
-        per_minute=_setting("EDITOR_RATE_PER_MINUTE"),
-        burst=_setting("EDITOR_RATE_BURST"),
-    )
+    retry = RATE.spend(EditorKey, found.id)
     if retry is not None:
         raise KeyRefused(
             429,
@@ -150,7 +140,3 @@ def authenticate(authorization: str | None, api_key: str | None) -> User:
             {"Retry-After": str(retry)},
         )
     return db.session.get(User, found.user_id)
-
-
-def _setting(name: str) -> int:
-    return int(current_app.config.get(name, SETTINGS[name]))

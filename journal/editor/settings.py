@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
+from wtforms import StringField
 
 from ..db import write_transaction
 from ..entries.queries import stage_choices
 from ..extensions import db
+from ..forms import Form, one_of
 from ..revisions import touch
 from ..roadmap.models import Stage
 from ..validation import ValidationError, clean_text, parse_id
@@ -54,18 +56,28 @@ def settings_of(user: User) -> Settings:
     return Settings(row.keep_paths, row.retention_days, row.session_gap_minutes)
 
 
-def parse_settings(form: Mapping[str, str]) -> Settings:
-    """Read the editor settings form, or raise ValidationError naming each bad field."""
-    errors = {}
-    retention = parse_id(form.get("retention_days"))
-    if retention not in RETENTIONS:
-        errors["retention_days"] = "Keep editor time: choose a period from the list."
-    gap = parse_id(form.get("session_gap_minutes"))
-    if gap not in GAPS:
-        errors["session_gap_minutes"] = "Session gap: choose a number of minutes from the list."
-    if errors:
-        raise ValidationError(errors)
-    return Settings(form.get("keep_paths") == "1", retention, gap)
+class EditorSettingsForm(Form):
+    """Settings → Editor time → What is kept."""
+
+    keep_paths = StringField()
+    retention_days = StringField()
+    session_gap_minutes = StringField()
+
+    def validate_keep_paths(self, field):
+        """A checkbox: sent as "1" when ticked, absent when not."""
+        field.data = field.data == "1"
+
+    def validate_retention_days(self, field):
+        one_of(field, RETENTIONS, "Keep editor time: choose a period from the list.", parse_id)
+
+    def validate_session_gap_minutes(self, field):
+        message = "Session gap: choose a number of minutes from the list."
+        one_of(field, GAPS, message, parse_id)
+
+    def cleaned(self) -> Settings:
+        return Settings(
+            self.keep_paths.data, self.retention_days.data, self.session_gap_minutes.data
+        )
 
 
 def save_settings(user: User, chosen: Settings) -> int:
@@ -125,7 +137,10 @@ def projects_of(user: User) -> list[EditorProject]:
 
 def parse_mapping(user: User, form: Mapping[str, str]) -> dict[int, int | str | None]:
     """Read the projects form (``project-<id>``: a stage's id, "ignore" or ""): what each
-    project of the user's becomes. Raise ValidationError naming each bad choice."""
+    project of the user's becomes. Raise ValidationError naming each bad choice.
+
+    Not a WTForms class: its fields are the user's projects, one select each, known only
+    once they are read; a form class declares its fields before it sees any data."""
     stages = {
         stage.id
         for stage in db.session.scalars(select(Stage).where(Stage.user_id == user.id))

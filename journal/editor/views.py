@@ -56,7 +56,7 @@ def revoke_key():
 def save_settings():
     """Privacy, retention and the session gap."""
     try:
-        chosen = settings.parse_settings(request.form)
+        chosen = settings.EditorSettingsForm.read(request.form)
     except ValidationError as error:
         return _section(422, errors=error.errors, values=request.form)
     purged = settings.save_settings(current_user, chosen)
@@ -117,9 +117,9 @@ def log():
         stage_id=suggestion.stage.id if suggestion.stage else None,
         duration=suggestion.duration,
     )
-    form.values["date"] = suggestion.day.isoformat()
+    form.date.data = suggestion.day.isoformat()
     template = template_for_new_entry(current_user)
-    form.values["notes"] = suggestion.notes + (f"\n\n{template}" if template else "")
+    form.notes.data = suggestion.notes + (f"\n\n{template}" if template else "")
     # The entry saved from this form carries the suggestion's key: it is then logged.
     form.idempotency_key = suggestion.key
     form.autofocus = "notes"

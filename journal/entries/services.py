@@ -1,28 +1,23 @@
-"""Entries: validate, create, edit, delete and restore, without a request."""
+"""Entries: create, edit, delete and restore, without a request (EntryForm checks the fields)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from ..auth import rate_limit
-from ..clock import user_today
 from ..db import utcnow, write_transaction
 from ..extensions import db
-from ..roadmap.models import Stage, Topic
-from ..roadmap.services import get_stage
-from ..validation import ValidationError, clean_text, parse_id
-from .duration import DurationError, parse_duration
+from ..roadmap.models import Topic
+from ..validation import ValidationError
 from .models import Entry, EntryTag
-from .notes import NOTES_MAX_BYTES, drop_empty_sections, extract_tags, render_notes
+from .notes import extract_tags, render_notes
 from .queries import entry_with_key
 
 if TYPE_CHECKING:
@@ -35,114 +30,14 @@ IDEMPOTENCY_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 @dataclass(frozen=True)
 class EntryInput:
+    """An entry's fields as checked by the entry form (journal/entries/forms.py)."""
+
     study_date: date
     minutes: int | None
     stage_id: int
     topic_ids: tuple[int, ...]
     notes: str
     link: str | None
-
-
-def parse_entry_form(user: User, form: Mapping, *, entry: Entry | None = None) -> EntryInput:
-    """Read an entry form, or raise ValidationError with a message for each bad field.
-
-    ``entry`` is the entry being edited: its archived stage and topics stay allowed.
-    """
-    errors: dict[str, str] = {}
-    study_date = _parse_date(user, clean_text(form.get("date")), errors)
-
-    minutes = None
-    try:
-        minutes = parse_duration(form.get("duration") or "")
-    except DurationError as error:
-        errors["duration"] = str(error)
-
-    stage = _parse_stage(user, clean_text(form.get("stage")), entry, errors)
-    topic_ids = _parse_topics(user, form, stage, entry, errors)
-
-    notes = clean_text(form.get("notes"))
-    if form.get("template") == "1":
-        notes = drop_empty_sections(notes)
-    size = len(notes.encode("utf-8"))
-    if size > NOTES_MAX_BYTES:
-        errors["notes"] = (
-            f"Notes must be at most {NOTES_MAX_BYTES // 1000} kB; these are {size / 1000:.0f} kB."
-        )
-
-    link = clean_text(form.get("link")) or None
-    if link is not None:
-        parts = urlsplit(link)
-        if len(link) > LINK_MAX:
-            errors["link"] = f"Link must be at most {LINK_MAX} characters."
-        elif parts.scheme not in ("http", "https") or not parts.netloc or " " in link:
-            errors["link"] = "Link must be a web address starting with http:// or https://."
-
-    if errors:
-        raise ValidationError(errors)
-    assert study_date is not None and stage is not None
-    return EntryInput(
-        study_date=study_date,
-        minutes=minutes,
-        stage_id=stage.id,
-        topic_ids=topic_ids,
-        notes=notes,
-        link=link,
-    )
-
-
-def _parse_date(user: User, text: str, errors: dict[str, str]) -> date | None:
-    if not text:
-        errors["date"] = "Date is required."
-        return None
-    try:
-        value = date.fromisoformat(text)
-    except ValueError:
-        errors["date"] = "Date must be a date such as 2026-03-14."
-        return None
-    if value < EARLIEST_DATE:
-        errors["date"] = "Date must be in 1970 or later."
-        return None
-    latest = user_today(user) + timedelta(days=1)
-    if value > latest:
-        errors["date"] = f"Date can be at most one day ahead: {latest.isoformat()} or earlier."
-        return None
-    return value
-
-
-def _parse_stage(
-    user: User, text: str, entry: Entry | None, errors: dict[str, str]
-) -> Stage | None:
-    stage = get_stage(user, text)
-    if stage is None:
-        errors["stage"] = "Stage: choose a stage of your roadmap."
-        return None
-    if stage.archived and not (entry and entry.stage_id == stage.id):
-        errors["stage"] = f"Stage “{stage.name}” is archived: choose an active stage."
-        return None
-    return stage
-
-
-def _parse_topics(user: User, form, stage, entry, errors) -> tuple[int, ...]:
-    raw = form.getlist("topics") if hasattr(form, "getlist") else form.get("topics", [])
-    if isinstance(raw, str):
-        raw = [raw]
-    if not raw:
-        return ()
-    parsed = [parse_id(value) for value in raw]
-    if None in parsed or len(parsed) > 200:
-        errors["topics"] = "Topics: choose topics from the list."
-        return ()
-    ids = tuple(dict.fromkeys(parsed))
-    topics = db.session.scalars(select(Topic).where(Topic.id.in_(ids), Topic.user_id == user.id))
-    found = {topic.id: topic for topic in topics}
-    kept = {topic.id for topic in entry.topics} if entry else set()
-    if len(found) != len(ids):
-        errors["topics"] = "Topics: choose topics from the list."
-    elif stage is not None and any(topic.stage_id != stage.id for topic in found.values()):
-        errors["topics"] = f"Topics must belong to the stage “{stage.name}”."
-    elif any(topic.archived and topic.id not in kept for topic in found.values()):
-        errors["topics"] = "Topics: an archived topic cannot be added."
-    return ids
 
 
 def valid_idempotency_key(key: str | None) -> str | None:

@@ -7,7 +7,6 @@ from urllib.parse import parse_qsl, urlsplit
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     render_template,
     request,
@@ -22,6 +21,7 @@ from ..daily.services import on_this_day, timer_panel
 from ..editor.suggestions import suggestions
 from ..events import ENTRIES_CHANGED
 from ..htmx import (
+    found_or_404,
     is_htmx,
     is_partial,
     local_path,
@@ -35,7 +35,7 @@ from ..insights.panels import week_goal
 from ..validation import NOT_SAVED, ValidationError, parse_id
 from . import queries, services
 from .duration import preview_duration
-from .forms import edit_entry_form, new_entry_form, safe_form_id, submitted_form
+from .forms import EntryForm, edit_entry_form, new_entry_form, safe_form_id
 
 bp = Blueprint("entries", __name__)
 
@@ -154,10 +154,10 @@ def new():
     )
     asked_date = request.args.get("date", "")
     if asked_date:
-        form.values["date"] = asked_date[:10]  # checked like any typed date when saved
+        form.date.data = asked_date[:10]  # checked like any typed date when saved
     form.htmx = False
     if is_partial():
-        form.values["stage"] = str(stage or "")
+        form.stage.data = str(stage or "")
     return render("entries/new.html", "entries/_topic_picker.html", form=form)
 
 
@@ -184,16 +184,15 @@ def entry_time(entry) -> str:
 def create():
     """Save a new entry. htmx gets a fresh form and the refreshed list."""
     form_id = safe_form_id(request.form.get("form_id"), "entry-form")
+    form = EntryForm(
+        request.form, user=current_user, form_id=form_id, action=url_for("entries.create")
+    )
     try:
-        data = services.parse_entry_form(current_user, request.form)
-        entry, _ = services.create_entry(current_user, data, request.form.get("idempotency_key"))
-    except NOT_SAVED as error:
-        form = submitted_form(
-            current_user, url_for("entries.create"), request.form, error.errors, form_id=form_id
+        entry, _ = services.create_entry(
+            current_user, form.checked(), request.form.get("idempotency_key")
         )
-        form.htmx = is_htmx()
-        page = page_or_fragment("entries/new.html", "entries/_entry_form.html", form=form)
-        return not_saved(page, error)
+    except NOT_SAVED as error:
+        return _not_saved("entries/new.html", form, error)
     # A date chosen for a run of backdated sessions stays for the next one, until it is
     # changed or the day changes (a page open past midnight starts from the new today).
     today = user_today(current_user)
@@ -211,7 +210,7 @@ def create():
 def _created(entry, form_id: str, kept: str | None, today: date, page_day: str):
     """For htmx: a fresh quick-add form and the list the new entry shows in."""
     fresh = new_entry_form(current_user, url_for("entries.create"), form_id=form_id)
-    fresh.values["stage"] = str(entry.stage_id)
+    fresh.stage.data = str(entry.stage_id)
     fresh.autofocus = "duration"
     _keep_date(fresh, kept)
     # Only the list the entry shows in is sent again, and an older entry is pointed to;
@@ -244,24 +243,18 @@ def _keep_date(form, value: str | None) -> None:
         return
     today = user_today(current_user)
     if day != today and services.EARLIEST_DATE <= day <= today + timedelta(days=1):
-        form.values["date"] = day.isoformat()
+        form.date.data = day.isoformat()
         form.date_kept = True
 
 
 def _entry_or_404(entry_id: int, *, include_deleted: bool = False):
     """The signed-in user's entry, to change."""
-    entry = queries.get_entry(current_user, entry_id, include_deleted=include_deleted)
-    if entry is None:
-        abort(404)
-    return entry
+    return found_or_404(queries.get_entry(current_user, entry_id, include_deleted=include_deleted))
 
 
 def _row_or_404(entry_id: int):
     """The signed-in user's entry, to show."""
-    row = queries.entry_row(current_user, entry_id)
-    if row is None:
-        abort(404)
-    return row
+    return found_or_404(queries.entry_row(current_user, entry_id))
 
 
 @bp.get("/entries/<int:entry_id>")
@@ -283,20 +276,25 @@ def edit(entry_id: int):
 def update(entry_id: int):
     entry = _entry_or_404(entry_id)
     action = url_for("entries.update", entry_id=entry.id)
+    form = EntryForm(request.form, user=current_user, entry=entry, action=action)
     was_on = entry.study_date
     try:
-        data = services.parse_entry_form(current_user, request.form, entry=entry)
-        services.update_entry(entry, data)
+        services.update_entry(entry, form.checked())
     except NOT_SAVED as error:
-        form = submitted_form(current_user, action, request.form, error.errors, entry=entry)
-        form.htmx = is_htmx()
-        page = page_or_fragment("entries/edit.html", "entries/_entry_form.html", form=form)
-        return not_saved(page, error)
+        return _not_saved("entries/edit.html", form, error)
     return redirect_or_fragment(
         url_for("entries.show", entry_id=entry.id),
         lambda: _changed_row(entry_id, "Entry updated.", was_on),
         message="Entry updated.",
     )
+
+
+def _not_saved(page_template: str, form: EntryForm, error):
+    """The form as it was sent, with why it was not saved (a 422 for htmx to swap in)."""
+    form.show_errors(error.errors)
+    form.htmx = is_htmx()
+    page = page_or_fragment(page_template, "entries/_entry_form.html", form=form)
+    return not_saved(page, error)
 
 
 def _changed_row(entry_id: int, announcement: str, *days):

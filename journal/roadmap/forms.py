@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from wtforms import StringField
 
-from ..forms import Form, Invalid
+from ..forms import Form, Invalid, text_checked_by
 from ..validation import clean_text, parse_int
 from .services import (
     COLOR_RE,
@@ -28,9 +28,7 @@ class StageForm(Form):
     description = StringField()
 
     def validate_name(self, field):
-        field.data = clean_text(field.data)
-        if message := stage_name_error(field.data):
-            raise Invalid(message)
+        text_checked_by(field, stage_name_error)
 
     def validate_color(self, field):
         field.data = clean_text(field.data).lower()
@@ -64,9 +62,7 @@ class TopicForm(Form):
     name = StringField()
 
     def validate_name(self, field):
-        field.data = clean_text(field.data)
-        if message := topic_name_error(field.data):
-            raise Invalid(message)
+        text_checked_by(field, topic_name_error)
 
     def cleaned(self) -> str:
         return self.name.data

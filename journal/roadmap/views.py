@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..events import ROADMAP_CHANGED
-from ..htmx import local_path, not_saved, page_or_fragment, redirect_or_fragment, render, trigger
+from ..forms import Form
+from ..htmx import (
+    found_or_404,
+    local_path,
+    not_saved,
+    page_or_fragment,
+    redirect_or_fragment,
+    render,
+    trigger,
+)
 from ..validation import NOT_SAVED, ValidationError
 from . import services
 from .forms import StageForm, TopicForm
 
 bp = Blueprint("roadmap", __name__, url_prefix="/roadmap")
+
+# The edit forms: on a page of their own, or their fragment for htmx (an inline edit).
+STAGE_FORM = ("roadmap/stage_edit.html", "roadmap/_stage_form.html")
+TOPIC_FORM = ("roadmap/topic_edit.html", "roadmap/_topic_form.html")
 
 
 @bp.before_request
@@ -40,17 +55,22 @@ def _roadmap_context(**extra):
 
 
 def _stage_or_404(stage_id: int):
-    stage = services.get_stage(current_user, stage_id)
-    if stage is None:
-        abort(404)
-    return stage
+    return found_or_404(services.get_stage(current_user, stage_id))
 
 
 def _topic_or_404(topic_id: int):
-    topic = services.get_topic(current_user, topic_id)
-    if topic is None:
-        abort(404)
-    return topic
+    return found_or_404(services.get_topic(current_user, topic_id))
+
+
+def _save(form: type[Form], save: Callable, pages: tuple[str, str], shown: Callable[[dict], dict]):
+    """Read ``form`` from the request and ``save`` what it holds. When that cannot be done,
+    the answer: ``pages`` (the page, or for htmx its fragment) again with the context
+    ``shown`` gives for the errors, the form as it was sent (a 422); else None."""
+    try:
+        save(form.read(request.form))
+    except NOT_SAVED as error:
+        return not_saved(page_or_fragment(*pages, **shown(error.errors)), error)
+    return None
 
 
 def _changed(template: str, anchor: str = "", **context):
@@ -74,13 +94,13 @@ def index():
 
 @bp.post("/stages")
 def add_stage():
-    try:
-        data = StageForm.read(request.form)
-        services.create_stage(current_user, data)
-    except NOT_SAVED as error:
-        context = _roadmap_context(new_stage_errors=error.errors, new_stage_values=request.form)
-        page = page_or_fragment("roadmap/index.html", "roadmap/_stage_new.html", **context)
-        return not_saved(page, error)
+    if refused := _save(
+        StageForm,
+        partial(services.create_stage, current_user),
+        ("roadmap/index.html", "roadmap/_stage_new.html"),
+        lambda errors: _roadmap_context(new_stage_errors=errors, new_stage_values=request.form),
+    ):
+        return refused
     return _changed("roadmap/_roadmap.html", **_roadmap_context())
 
 
@@ -106,25 +126,19 @@ def edit_stage(stage_id: int):
         "weeks": stage.suggested_weeks or "",
         "description": stage.description,
     }
-    return render(
-        "roadmap/stage_edit.html",
-        "roadmap/_stage_form.html",
-        stage=stage,
-        values=values,
-        errors={},
-    )
+    return render(*STAGE_FORM, stage=stage, values=values, errors={})
 
 
 @bp.post("/stages/<int:stage_id>")
 def update_stage(stage_id: int):
     stage = _stage_or_404(stage_id)
-    try:
-        data = StageForm.read(request.form)
-        services.update_stage(stage, data)
-    except NOT_SAVED as error:
-        context = {"stage": stage, "values": request.form, "errors": error.errors}
-        page = page_or_fragment("roadmap/stage_edit.html", "roadmap/_stage_form.html", **context)
-        return not_saved(page, error)
+    if refused := _save(
+        StageForm,
+        partial(services.update_stage, stage),
+        STAGE_FORM,
+        lambda errors: {"stage": stage, "values": request.form, "errors": errors},
+    ):
+        return refused
     ends = services.stage_ends(current_user, stage)
     return _changed("roadmap/_stage_head.html", stage=stage, stage_ends=ends)
 
@@ -157,18 +171,18 @@ def restore_stage(stage_id: int):
 @bp.post("/stages/<int:stage_id>/topics")
 def add_topic(stage_id: int):
     stage = _stage_or_404(stage_id)
-    try:
-        name = TopicForm.read(request.form)
-        services.create_topic(stage, name)
-    except NOT_SAVED as error:
-        context = {
+    if refused := _save(
+        TopicForm,
+        partial(services.create_topic, stage),
+        ("roadmap/stage.html", "roadmap/_topics.html"),
+        lambda errors: {
             "stage": stage,
-            "topic_errors": error.errors,
+            "topic_errors": errors,
             "topic_value": request.form,
             "on_roadmap": False,
-        }
-        page = page_or_fragment("roadmap/stage.html", "roadmap/_topics.html", **context)
-        return not_saved(page, error)
+        },
+    ):
+        return refused
     return _changed("roadmap/_topics.html", stage=stage)
 
 
@@ -188,25 +202,19 @@ def topic(topic_id: int):
 @bp.get("/topics/<int:topic_id>/edit")
 def edit_topic(topic_id: int):
     topic = _topic_or_404(topic_id)
-    return render(
-        "roadmap/topic_edit.html",
-        "roadmap/_topic_form.html",
-        topic=topic,
-        value=topic.name,
-        errors={},
-    )
+    return render(*TOPIC_FORM, topic=topic, value=topic.name, errors={})
 
 
 @bp.post("/topics/<int:topic_id>")
 def rename_topic(topic_id: int):
     topic = _topic_or_404(topic_id)
-    try:
-        name = TopicForm.read(request.form)
-        services.rename_topic(topic, name)
-    except NOT_SAVED as error:
-        context = {"topic": topic, "value": request.form.get("name", ""), "errors": error.errors}
-        page = page_or_fragment("roadmap/topic_edit.html", "roadmap/_topic_form.html", **context)
-        return not_saved(page, error)
+    if refused := _save(
+        TopicForm,
+        partial(services.rename_topic, topic),
+        TOPIC_FORM,
+        lambda errors: {"topic": topic, "value": request.form.get("name", ""), "errors": errors},
+    ):
+        return refused
     return _changed("roadmap/_topic.html", topic=topic)
 
 

@@ -9,7 +9,7 @@ from flask import Blueprint
 
 from ..auth.services import get_user_by_name
 from ..validation import ValidationError
-from .collect import find_stage, parse_filters
+from .collect import find_stage, parse_export_filters
 from .formats import EXPORT_FORMATS, IMPORT_FORMATS
 from .limits import file_bytes, megabytes
 from .records import FormatError
@@ -46,7 +46,7 @@ def export_command(username, fmt, output, date_from, date_to, stage) -> None:
     """Export a user's journal to a file, or to standard output."""
     user = _user(username)
     try:
-        filters = parse_filters(
+        filters = parse_export_filters(
             user, {"from": date_from, "to": date_to, "stage": stage}, stage_by_name=True
         )
     except ValidationError as error:

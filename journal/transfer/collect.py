@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from ..daily.models import EntryTemplate, WeeklyReview
 from ..editor.export import editor_export
 from ..entries.models import Entry, EntryTag, entry_topics
+from ..entries.queries import live
 from ..extensions import db
 from ..roadmap.models import Stage, Topic
 from ..roadmap.services import get_stage
@@ -48,7 +49,7 @@ class ExportFilters:
         return {key: value for key, value in values.items() if value}
 
 
-def parse_filters(
+def parse_export_filters(
     user: User, args: Mapping[str, str], *, stage_by_name: bool = False
 ) -> ExportFilters:
     """Read the date range and stage; raise ValidationError naming each bad one.
@@ -83,7 +84,7 @@ def find_stage(user: User, name: str) -> Stage | None:
 def load_journal(user: User, filters: ExportFilters | None = None) -> JournalData:
     """Everything an export writes: entries oldest first, the roadmap, the settings."""
     filters = filters or ExportFilters()
-    conditions = [Entry.user_id == user.id, Entry.deleted_at.is_(None)]
+    conditions = live(user.id)
     if filters.date_from:
         conditions.append(Entry.study_date >= filters.date_from)
     if filters.date_to:

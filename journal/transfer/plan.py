@@ -19,6 +19,7 @@ from ..clock import user_today
 from ..daily.models import EntryTemplate, WeeklyReview
 from ..entries.models import Entry
 from ..entries.notes import extract_tags
+from ..entries.queries import live
 from ..extensions import db
 from ..roadmap.models import Stage
 from ..roadmap.services import stages_of
@@ -111,9 +112,7 @@ def plan_import(
     plan = ImportPlan(fmt=fmt, stage_choice=stage_choice, existing=stages)
     check_stages(data.stages)
     plan.file_stages = data.stages
-    has_entries = db.session.scalar(
-        select(exists().where(Entry.user_id == user.id, Entry.deleted_at.is_(None)))
-    )
+    has_entries = db.session.scalar(select(exists().where(*live(user.id))))
     plan.restore = data.full_roadmap and not has_entries
     latest = user_today(user) + timedelta(days=1)
 
@@ -210,11 +209,7 @@ def _existing_keys(user: User, entries: list[EntryRecord]) -> Counter:
     rows = db.session.execute(
         select(Entry.study_date, Stage.name, Entry.minutes, Entry.notes)
         .join(Stage, Stage.id == Entry.stage_id)
-        .where(
-            Entry.user_id == user.id,
-            Entry.deleted_at.is_(None),
-            Entry.study_date.between(first, last),
-        )
+        .where(*live(user.id), Entry.study_date.between(first, last))
     )
     return Counter((row[0], name_key(row[1]), row[2], row[3]) for row in rows)
 

@@ -7,13 +7,14 @@ from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
 from ..entries.models import Entry
+from ..entries.queries import live
 from ..events import ENTRIES_CHANGED, ROADMAP_CHANGED
 from ..extensions import db
 from ..htmx import is_partial, redirect_or_fragment, render, trigger
 from ..roadmap.models import Stage
 from ..roadmap.services import get_stage, stages_of
 from ..validation import ValidationError
-from .collect import parse_filters
+from .collect import parse_export_filters
 from .formats import EXPORT_FORMATS, IMPORT_FORMATS
 from .records import FormatError, slug
 from .services import export_file, import_file, preview_import
@@ -50,7 +51,7 @@ def _journal_summary():
             func.count(Entry.minutes),
             func.min(Entry.study_date),
             func.max(Entry.study_date),
-        ).where(Entry.user_id == current_user.id, Entry.deleted_at.is_(None))
+        ).where(*live(current_user.id))
     ).one()
     return {"entries": count, "unknown": count - known, "first": first, "last": last}
 
@@ -96,7 +97,7 @@ def export():
     if fmt not in EXPORT_FORMATS:
         errors["format"] = "Format: choose one of the formats in the list."
     try:
-        filters = parse_filters(current_user, request.args)
+        filters = parse_export_filters(current_user, request.args)
     except ValidationError as error:
         errors.update(error.errors)
     if errors:

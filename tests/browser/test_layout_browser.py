@@ -73,7 +73,8 @@ def long_journal(app, username="alice") -> None:
     from journal.clock import user_today, week_bounds
     from journal.daily.reviews import save_review
     from journal.daily.services import start_timer
-    from journal.entries.services import create_entry, parse_entry_form
+    from journal.entries.forms import EntryForm
+    from journal.entries.services import create_entry
     from journal.roadmap.forms import StageForm
     from journal.roadmap.services import create_topic, stages_of, update_stage
 
@@ -89,7 +90,7 @@ def long_journal(app, username="alice") -> None:
                 "notes": NOTES,
                 "link": LONG_URL,
             }
-            create_entry(user, parse_entry_form(user, form))
+            create_entry(user, EntryForm.read(form, user=user))
         long_name = f"Stage {LONG_WORD[:50]}"
         fields = {"name": long_name, "color": "#3b82f6", "weeks": "4", "description": LONG_URL}
         update_stage(stages[0], StageForm.read(fields))

@@ -20,7 +20,8 @@ NOTES = [
 def journal_of_a_week(app, username="alice") -> None:
     from journal.auth.services import get_user_by_name
     from journal.clock import user_today, week_bounds
-    from journal.entries.services import create_entry, parse_entry_form
+    from journal.entries.forms import EntryForm
+    from journal.entries.services import create_entry
     from journal.roadmap.services import stages_of
 
     with app.app_context():
@@ -35,7 +36,7 @@ def journal_of_a_week(app, username="alice") -> None:
                 "notes": notes,
                 "link": link or "",
             }
-            create_entry(user, parse_entry_form(user, form))
+            create_entry(user, EntryForm.read(form, user=user))
 
 
 def test_the_review_shows_every_blocker_and_the_links(signed_in, live_server):

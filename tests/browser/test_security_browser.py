@@ -12,6 +12,7 @@ from sqlalchemy import select
 from journal.auth.services import get_user_by_name
 from journal.clock import user_today
 from journal.entries import services as entry_services
+from journal.entries.forms import EntryForm
 from journal.extensions import db
 from journal.roadmap import services as roadmap_services
 from journal.roadmap.models import Stage
@@ -90,9 +91,7 @@ def fill_with_attacks(app) -> dict[str, int]:
                 "topics": [str(topic.id) for topic in stage.topics[:1]],
                 "notes": string,
             }
-            entry, _ = entry_services.create_entry(
-                user, entry_services.parse_entry_form(user, form)
-            )
+            entry, _ = entry_services.create_entry(user, EntryForm.read(form, user=user))
             entry_ids.append(entry.id)
         return {"stage": stage_ids[1], "entry": entry_ids[0], "entries": len(entry_ids)}
 
