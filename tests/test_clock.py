@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, date, datetime, timedelta
 from types import SimpleNamespace
 
@@ -64,16 +63,6 @@ def test_a_stored_utc_time_shown_in_the_users_zone(stored, shown):
 def test_the_week_holding_a_day(day, week_start, first, last):
     assert week_bounds(day, week_start) == (first, last)
     assert week_bounds(day) == week_bounds(day, 0)
-
-
-@pytest.fixture
-def server_in_new_york(monkeypatch):
-    """The process's own local time is New York's (the server's zone must not leak in)."""
-    monkeypatch.setenv("TZ", "America/New_York")
-    time.tzset()
-    yield
-    monkeypatch.undo()
-    time.tzset()
 
 
 def test_a_stored_time_does_not_depend_on_the_servers_own_zone(server_in_new_york):
