@@ -38,11 +38,14 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
     ),
     "throttle": (["journal/auth/throttle.py"], ["tests/test_login_throttle.py"]),
     "records": (["journal/transfer/records.py"], ["tests/test_transfer_records.py"]),
-    # The formats package (journal/transfer/formats/) in two groups, so each run stays short.
+    # The formats package (journal/transfer/formats/) in three groups, so each run stays short.
+    "formats-jrnl": (
+        ["journal/transfer/formats/jrnl_format.py"],
+        ["tests/test_transfer_import.py", "tests/test_transfer_formats.py"],
+    ),
     "formats-text": (
         [
             "journal/transfer/formats/csv_format.py",
-            "journal/transfer/formats/jrnl_format.py",
             "journal/transfer/formats/markdown_format.py",
             "journal/transfer/formats/markdown_blocks.py",
         ],
