@@ -37,21 +37,30 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
         ["tests/test_clock.py", "tests/test_user_days.py", "tests/test_insights.py"],
     ),
     "throttle": (["journal/auth/throttle.py"], ["tests/test_login_throttle.py"]),
-    "records": (
-        ["journal/transfer/records.py"],
-        ["tests/test_transfer_formats.py", "tests/test_export_fixture.py"],
+    "records": (["journal/transfer/records.py"], ["tests/test_transfer_records.py"]),
+    # The formats package (journal/transfer/formats/) in three groups, so each run stays short.
+    "formats-jrnl": (
+        ["journal/transfer/formats/jrnl_format.py"],
+        ["tests/test_transfer_import.py", "tests/test_transfer_formats.py"],
     ),
-    "formats": (
+    "formats-text": (
         [
-            "journal/transfer/json_format.py",
-            "journal/transfer/csv_format.py",
-            "journal/transfer/markdown_format.py",
-            "journal/transfer/jrnl_format.py",
+            "journal/transfer/formats/csv_format.py",
+            "journal/transfer/formats/markdown_format.py",
+            "journal/transfer/formats/markdown_blocks.py",
+        ],
+        ["tests/test_transfer_formats.py", "tests/test_transfer_roundtrip.py"],
+    ),
+    "formats-json": (
+        [
+            "journal/transfer/formats/__init__.py",
+            "journal/transfer/formats/json_format.py",
+            "journal/transfer/formats/zip_format.py",
         ],
         [
             "tests/test_transfer_formats.py",
             "tests/test_export_fixture.py",
-            "tests/test_transfer_export.py",
+            "tests/test_transfer_roundtrip.py",
         ],
     ),
 }

@@ -9,6 +9,7 @@ migrated PostgreSQL database with no rows instead (see ``Databases``), and tests
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,16 @@ from journal.extensions import db
 
 from .databases import NO_POSTGRES, TEST_DATABASE_URL, Databases
 from .support import AuthActions, make_config, stage_id_of
+
+
+@pytest.fixture
+def server_in_new_york(monkeypatch):
+    """The process's own local time is New York's (the server's zone must not leak in)."""
+    monkeypatch.setenv("TZ", "America/New_York")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture(scope="session")

@@ -63,3 +63,12 @@ def test_a_stored_utc_time_shown_in_the_users_zone(stored, shown):
 def test_the_week_holding_a_day(day, week_start, first, last):
     assert week_bounds(day, week_start) == (first, last)
     assert week_bounds(day) == week_bounds(day, 0)
+
+
+def test_a_stored_time_does_not_depend_on_the_servers_own_zone(server_in_new_york):
+    # 23:30 UTC on 14 January is 00:30 on the 15th in Berlin, wherever the server runs.
+    shown = user_moment(person("Europe/Berlin"), datetime(2026, 1, 14, 23, 30))
+    assert shown.isoformat() == "2026-01-15T00:30:00+01:00"
+    # The database keeps UTC: a user in UTC sees the stored time unchanged.
+    shown = user_moment(person(None), datetime(2026, 1, 14, 23, 30))
+    assert shown.isoformat() == "2026-01-14T23:30:00+00:00"

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from journal import create_app
+from journal.auth import throttle
 from journal.auth.models import FailedLogin, LoginSession
 from journal.db import utcnow
 from journal.extensions import db
@@ -316,3 +317,116 @@ def test_parallel_guesses_on_the_password_page_are_counted_exactly(make_app):
 class AuthActionsFor(AuthActions):
     def __init__(self, app):
         super().__init__(app, app.test_client())
+
+
+# The module's own values, checked directly: the wait shown, the settings, what is stored.
+
+
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [
+        (1, "1 second"),
+        (2, "2 seconds"),
+        (59, "59 seconds"),
+        (60, "1 minute"),
+        (61, "2 minutes"),
+        (120, "2 minutes"),
+        (121, "3 minutes"),
+        (900, "15 minutes"),
+    ],
+)
+def test_the_wait_is_shown_in_seconds_then_in_whole_minutes_rounded_up(seconds, shown):
+    assert throttle.wait_text(seconds) == shown
+    assert throttle.Refusal(seconds).message == f"{REFUSED} Try again in {shown}."
+
+
+def test_the_delays_follow_the_configured_settings(make_app):
+    app = make_app(LOGIN_FREE_FAILURES=2, LOGIN_DELAY_SECONDS=10, LOGIN_MAX_DELAY_SECONDS=35)
+    with app.app_context():
+        delays = [throttle.delay_after(failures, 2).total_seconds() for failures in range(6)]
+    assert delays == [0, 0, 10, 20, 35, 35]
+    AuthActionsFor(app).create()
+    client = app.test_client()
+    for _ in range(2):
+        assert attempt(client).status_code == 401
+    refused = attempt(client)
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "10"
+
+
+def test_a_request_without_an_address_is_counted_as_unknown(app):
+    with app.test_request_context(environ_base={"REMOTE_ADDR": ""}):
+        assert throttle.client_address() == "unknown"
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "2001:db8::" + "f" * 80}):
+        assert throttle.client_address() == ("2001:db8::" + "f" * 80)[:64]
+
+
+def stored(app) -> list[tuple[str, str]]:
+    with app.app_context():
+        rows = db.session.execute(select(FailedLogin.username, FailedLogin.address))
+        return sorted(tuple(row) for row in rows)
+
+
+def test_a_right_secret_takes_back_only_its_own_try(app):
+    with app.app_context():
+        throttle.record_failure("bob", "192.0.2.1")
+        throttle.record_failure("alice", "192.0.2.1")
+        throttle.reserve("carol", "192.0.2.1")
+        right = throttle.reserve("alice", "192.0.2.1")
+        right.succeeded()  # without clear: the name's earlier failure still counts
+    assert stored(app) == [
+        ("alice", "192.0.2.1"),
+        ("bob", "192.0.2.1"),
+        ("carol", "192.0.2.1"),
+    ]
+    with app.app_context():
+        throttle.reserve("Alice", "192.0.2.1").succeeded(clear=True)
+    assert stored(app) == [("bob", "192.0.2.1"), ("carol", "192.0.2.1")]
+
+
+def test_a_failure_recorded_after_the_fact_is_counted_like_a_log_in(app):
+    before = utcnow()
+    with app.app_context():
+        throttle.record_failure(" Alice ", "198.51.100.4")
+        row = db.session.scalar(select(FailedLogin))
+        assert (row.username, row.address) == ("alice", "198.51.100.4")
+        assert before <= row.created_at <= utcnow()
+        for _ in range(4):
+            throttle.record_failure("ALICE", "198.51.100.5")
+        assert throttle.refusal("alice", "203.0.113.1").seconds == 30
+
+
+@pytest.mark.parametrize("count", [throttle.record_failure, throttle.reserve])
+def test_a_failure_exactly_a_day_old_neither_counts_nor_stays(app, monkeypatch, count):
+    now = datetime(2026, 3, 14, 12, 0)
+    monkeypatch.setattr(throttle, "utcnow", lambda: now)
+    with app.app_context():
+        for age in (timedelta(days=1), timedelta(days=1) - timedelta(seconds=1)):
+            db.session.add(FailedLogin(username="old", address="192.0.2.9", created_at=now - age))
+        db.session.commit()
+        count("alice", "192.0.2.1")
+        ages = sorted(now - moment for moment in db.session.scalars(select(FailedLogin.created_at)))
+    assert ages == [timedelta(0), timedelta(days=1) - timedelta(seconds=1)]
+
+
+def test_failures_that_left_the_day_no_longer_count_before_they_are_removed(app, monkeypatch):
+    """Four failures a day old or older (not removed yet) and one just now: one counts."""
+    now = datetime(2026, 3, 14, 12, 0)
+    monkeypatch.setattr(throttle, "utcnow", lambda: now)
+    day = timedelta(days=1)
+
+    def failures_aged(*ages):
+        with app.app_context():
+            db.session.execute(delete(FailedLogin))
+            for age in ages:
+                db.session.add(FailedLogin(username="alice", address="x", created_at=now - age))
+            db.session.commit()
+            wait = throttle.refusal("alice", "192.0.2.1")
+            return wait and wait.seconds
+
+    ten_seconds = timedelta(seconds=10)
+    assert failures_aged(day, day, day, day, ten_seconds) is None
+    assert (
+        failures_aged(day + ten_seconds, day + ten_seconds, 2 * day, 2 * day, ten_seconds) is None
+    )
+    # A second younger, they are five failures of the day: 30 seconds from the last one.
+    assert failures_aged(*[day - timedelta(seconds=1)] * 4, ten_seconds) == 20

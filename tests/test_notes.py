@@ -1,8 +1,10 @@
+import re
 import time
 from html.parser import HTMLParser
 
 import pytest
 
+from journal.entries import notes as notes_module
 from journal.entries.notes import (
     clean_tag,
     drop_empty_sections,
@@ -314,3 +316,168 @@ def test_html_comments_are_removed(note):
     for html in (sanitize_html(note), render_notes(note)):
         assert _Elements(html).comments == [] and "<!--" not in html
         assert "hidden comment" not in html and "alert" not in html
+
+
+# Template prompts left unanswered: the headings with nothing under them go.
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        # A prompt followed by another of its level has no answer.
+        ("## Did\nread\n## Blocked\n\n## Next\nplan", "## Did\nread\n\n## Next\nplan"),
+        # A prompt at the very end has none either, whatever blank lines follow it.
+        ("notes\n## Empty\n\n", "notes"),
+        # A deeper heading with text under it is the answer of the one above it...
+        ("## Did\n### Morning\nread", "## Did\n### Morning\nread"),
+        # ...and a deeper heading followed by a higher one is empty.
+        ("### Morning\n## Did\nread", "## Did\nread"),
+        ("# Empty\n# Next\ntext", "# Next\ntext"),
+        ("## Empty\n# Next\ntext", "# Next\ntext"),
+        ("# A\n## B\n### C\ntext", "# A\n## B\n### C\ntext"),
+        ("###### Six\ntext", "###### Six\ntext"),
+        # Not headings: a #tag, seven #, a lone ## without a title.
+        ("#python\n## Empty", "#python"),
+        ("####### seven\n## Empty", "####### seven"),
+        ("## Title\n##", "## Title\n##"),
+        # The blank lines of removed prompts close up to one.
+        ("a\n\n## A\n\n\n\n## B\n\nb", "a\n\n## B\n\nb"),
+        ("\n\n## A\n\n## B\ntext\n\n", "## B\ntext"),
+        ("", ""),
+    ],
+)
+def test_headings_with_nothing_under_them_are_dropped(text, kept):
+    assert drop_empty_sections(text) == kept
+
+
+# Tags: their length and number are bounded, their ends trimmed.
+
+
+def test_a_tag_may_be_fifty_characters_long():
+    assert extract_tags("#" + "a" * 50 + " #" + "b" * 51 + " #c") == ["a" * 50, "c"]
+
+
+def test_an_entry_keeps_its_first_fifty_tags():
+    text = " ".join(f"#tag{number}" for number in range(60))
+    assert extract_tags(text) == [f"tag{number}" for number in range(50)]
+    assert extract_tags(text + " #tag3 #tag7") == [f"tag{number}" for number in range(50)]
+
+
+def test_a_tag_ends_at_its_last_letter():
+    assert extract_tags("#python- and #web-apis, #a/b.") == ["python", "web-apis", "a/b"]
+    assert extract_tags("#Ünïcode #ÜNÏCODE") == ["ünïcode"]
+
+
+def test_a_tag_right_after_code_is_still_a_tag():
+    assert extract_tags("`print()`#python and #learn`ing`") == ["python", "learn"]
+    assert extract_tags("```\ncode #not\n```#real") == ["real"]
+
+
+def test_no_text_has_no_tags():
+    assert extract_tags("") == []
+
+
+def test_a_filter_tag_is_trimmed_of_its_hashes_and_case():
+    assert clean_tag("##Web-APIs") == "web-apis"
+    assert clean_tag("\tSQL\n") == "sql"
+    assert clean_tag("#XML") == "xml"
+
+
+# What a note too large to format shows: its own text, escaped, its lines kept.
+
+
+def test_a_note_too_large_to_format_shows_its_text_line_by_line():
+    text = (">" * 19 + "<b>a</b> & b\n\n") * 100 + "last"
+    assert render_notes(text) == (
+        "<p>" + ("&gt;" * 19 + "&lt;b&gt;a&lt;/b&gt; &amp; b<br>\n<br>\n") * 100 + "last</p>"
+    )
+
+
+# The renderer's settings. The shared renderer is built once, when the module is imported;
+# these build one afresh (as the module does) so that a change to a setting shows here.
+
+
+def fresh_render(text: str) -> str:
+    return sanitize_html(notes_module._renderer().render(text)).strip()
+
+
+TABLE = "| a |\n|---|\n| 1 |"
+HEAD_HTML = "<table>\n<thead>\n<tr>\n<th>a</th>\n</tr>\n</thead>\n<tbody>\n"
+TABLE_HTML = HEAD_HTML + "<tr>\n<td>1</td>\n</tr>\n</tbody>\n</table>"
+TWO_ROWS_HTML = HEAD_HTML + "<tr>\n<td>1</td>\n</tr>\n<tr>\n<td>'</td>\n</tr>\n</tbody>\n</table>"
+LINK = '<a href="https://example.com/d.png" rel="noopener noreferrer nofollow">diagram</a>'
+
+
+@pytest.mark.parametrize(
+    ("text", "html"),
+    [
+        ("read\nwrote", "<p>read<br>\nwrote</p>"),  # a typed line break stays
+        ("*a* **b** ~~c~~", "<p><em>a</em> <strong>b</strong> <s>c</s></p>"),
+        (TABLE, TABLE_HTML),
+        # A table may follow a line of text, or a link definition whose title is unclosed.
+        ("Today:\n" + TABLE, "<p>Today:</p>\n" + TABLE_HTML),
+        ("[ref]: /url 'title\n" + TABLE + "\n'", "<p>[ref]: /url 'title</p>\n" + TWO_ROWS_HTML),
+        ("![diagram](https://example.com/d.png)", f"<p>!{LINK}</p>"),
+    ],
+)
+def test_the_renderer_is_commonmark_with_line_breaks_tables_and_strikethrough(text, html):
+    assert fresh_render(text) == html
+    assert render_notes(text) == html
+
+
+def test_quotes_nest_twenty_deep_at_most():
+    html = fresh_render("> " * 25 + "deep")
+    assert html.count("<blockquote>") == 20
+    assert render_notes("> " * 25 + "deep") == html
+
+
+def test_a_fresh_renderer_keeps_tables_within_the_cell_budget():
+    assert "<table>" not in fresh_render(empty_cells_table(100, 10))
+    assert fresh_render(empty_cells_table(10, 49)).count("<td>") == 490
+
+
+# The cell budget: what a table holds is counted from its own lines, up to the blank line.
+
+
+def test_a_table_is_counted_up_to_the_blank_line_after_it():
+    # Two columns, a header and a row: four cells, whatever text follows the blank line.
+    html = render_notes("| a | b |\n|---|---|\n| 1 | 2 |\n\n" + "line\n" * 300, strict=True)
+    assert html.count("<td>") == 2 and html.count("<p>") == 1
+
+
+def test_a_table_further_down_is_counted_from_its_own_first_line():
+    html = render_notes("intro\n\nmore\n\n" + empty_cells_table(10, 49), strict=True)
+    assert html.count("<td>") == 490
+
+
+def test_a_table_of_only_a_header_counts_its_header_cells():
+    html = render_notes("|" + "a|" * 300 + "\n|" + "-|" * 300, strict=True)
+    assert html.count("<th>") == 300 and "<td>" not in html
+
+
+def test_the_message_names_the_largest_table_over_the_budget():
+    text = empty_cells_table(20, 100) + "\n" + empty_cells_table(10, 60)
+    with pytest.raises(ValidationError) as refused:
+        render_notes(text, strict=True)
+    assert "this one would hold 2,020 " in refused.value.errors["notes"]
+
+
+def test_a_saved_note_that_would_render_too_large_says_how_many_times():
+    with pytest.raises(ValidationError) as refused:
+        render_notes((">" * 19 + "<b>a</b>\n\n") * 100, strict=True)
+    message = refused.value.errors["notes"]
+    found = re.fullmatch(
+        r"Notes: formatted, these notes would be too large \((\d+) times their length\); "
+        r"use fewer nested lists, quotes or table cells\.",
+        message,
+    )
+    assert found and int(found.group(1)) >= 6, message
+
+
+def test_a_note_that_renders_to_exactly_its_budget_is_formatted():
+    text = (">" * 19 + "a\n\n") * 21 + "&&" + "b" * 39
+    html = render_notes(text)
+    assert len(text) == 503 and len(html) == 6 * 503 + 8_000  # the budget, to the character
+    assert html.startswith("<blockquote>")
+    # A character less: 6 less budget for 1 less HTML, over it: shown as text.
+    assert render_notes(text[:-1]).startswith("<p>&gt;&gt;")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +15,7 @@ from journal.clock import user_today
 from journal.entries.models import Entry
 from journal.extensions import db
 from journal.transfer.formats import read_file
+from journal.transfer.formats.jrnl_format import read_jrnl_json
 from journal.transfer.formats.markdown_blocks import write_entry
 from journal.transfer.records import EntryRecord, FormatError, join_list, split_list
 
@@ -389,3 +391,47 @@ def test_a_file_ends_with_one_newline_whatever_the_last_notes_end_with(notes):
 def test_lists_keep_separators_inside_names():
     names = ["a; b", "back\\slash", "plain"]
     assert split_list(join_list(names)) == names
+
+
+# A jrnl JSON export's entries, read directly: what is optional, what is refused and how.
+
+
+def jrnl_json(*entries, zone="UTC"):
+    return read_jrnl_json({"entries": list(entries)}, ZoneInfo(zone)).entries
+
+
+@pytest.mark.parametrize("part", ["title", "body"])
+def test_a_jrnl_entry_may_lack_its_title_or_its_body(part):
+    (read,) = jrnl_json({"date": "2026-03-14", part: "Read a chapter"})
+    assert (read.notes, read.tags, read.where) == ("Read a chapter", [], "entry 1 (2026-03-14)")
+
+
+def test_jrnl_tags_lose_their_marks_and_empty_ones_are_dropped():
+    (read,) = jrnl_json(
+        {"date": "2026-03-14", "title": "Read", "tags": ["@python", "@", "#", "##web"]}
+    )
+    assert read.tags == ["python", "web"]
+    assert read.notes == "Read\n\nTags: #python #web"
+
+
+def test_a_jrnl_time_is_read_in_the_importers_zone():
+    (read,) = jrnl_json({"date": "2026-03-14", "time": "18:30", "title": "Read"}, zone="Asia/Tokyo")
+    assert read.created_at == datetime(2026, 3, 14, 9, 30)
+
+
+DAY_ONE = "entry 1 (2026-03-14)"
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        (1, "entry 1: must be an object with a date, a title and a body."),
+        ({"date": "2026-03-14", "title": 5}, f"{DAY_ONE}: “title” and “body” must be text."),
+        ({"date": "2026-03-14", "body": ["x"]}, f"{DAY_ONE}: “title” and “body” must be text."),
+        ({"title": "x"}, "entry 1: “date” must be a date such as 2026-03-14."),
+    ],
+)
+def test_a_malformed_jrnl_entry_is_refused_with_where_and_why(entry, message):
+    with pytest.raises(FormatError) as refused:
+        jrnl_json(entry)
+    assert str(refused.value) == message
