@@ -27,6 +27,10 @@ from .clock import user_today
 from .htmx import is_partial
 
 
+class NotAPage(Exception):
+    """A cached view answered with something other than a page's text."""
+
+
 class RenderCache:
     """Rendered pages as UTF-8 bytes, least recently used first out, within ``max_bytes``."""
 
@@ -76,10 +80,21 @@ def cached_page(view: Callable[..., str]) -> Callable:
 
     @wraps(view)
     def cached_view(**kwargs):
-        if is_partial() or session.get("_flashes"):
+        if is_partial() or session.get("_flashes") or not current_user.is_authenticated:
             return view(**kwargs)
         key = (*page_key(), tuple(sorted(kwargs.items())))
-        body = render_cache().get_or_render(key, lambda: view(**kwargs))
+        answered = []
+
+        def render() -> str:
+            answered.append(view(**kwargs))
+            if not isinstance(answered[0], str):
+                raise NotAPage
+            return answered[0]
+
+        try:
+            body = render_cache().get_or_render(key, render)
+        except NotAPage:
+            return answered[0]  # a redirect, say: sent as it is, never cached
         return current_app.response_class(body, mimetype="text/html")
 
     return cached_view

@@ -181,6 +181,22 @@ def test_calendar_cells_carry_each_days_total_and_stages(client, alice):
     assert re.findall(r'tabindex="0" data-day="([^"]+)"', page) == ["2026-03-18"]
 
 
+def test_a_year_of_entries_without_a_duration_draws_an_empty_calendar(
+    app, client, auth, monkeypatch
+):
+    """Entries imported without a duration (a jrnl journal, say) count as days studied
+    with no known time: the calendar shows them at the lowest level, it does not fail."""
+    freeze(monkeypatch, NOON)
+    auth.login("alice")
+    with app.app_context():
+        add_entries("alice", [(TODAY - timedelta(days=n), 0, None) for n in range(3)])
+    response = client.get("/dashboard")
+    assert response.status_code == 200
+    page = text(client.get("/dashboard/calendar", headers=HX))
+    cell = re.search(r'<rect [^>]*data-day="2026-03-18"[^>]*><title>([^<]*)</title>', page)
+    assert "heat-0" in cell.group(0) and "data-minutes" not in cell.group(0)
+
+
 def test_a_day_that_crosses_midnight_in_utc_but_not_locally(client, auth, monkeypatch):
     """A New York evening: 21:30 on 10 March locally is already 11 March in UTC."""
     freeze(monkeypatch, datetime(2026, 3, 11, 1, 30, tzinfo=UTC))

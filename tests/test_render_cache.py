@@ -290,3 +290,21 @@ def test_a_message_waiting_to_be_shown_is_shown_once_and_never_cached(app, clien
     assert "Imported 3 entries." in text(client.get(path))
     assert "Imported 3 entries." not in text(client.get(path))
     assert "Imported 3 entries." not in text(client.get(path))
+
+
+def test_a_cached_view_that_answers_with_a_redirect_is_sent_it_and_nothing_is_cached(app, auth):
+    from flask import redirect
+
+    from journal.cache import cached_page
+
+    @app.get("/redirecting")
+    @cached_page
+    def redirecting():
+        return redirect("/journal")
+
+    client = app.test_client()
+    AuthActions(app, client).login()
+    for _ in range(2):
+        response = client.get("/redirecting")
+        assert response.status_code == 302 and response.headers["Location"] == "/journal"
+    assert app.extensions["render_cache"]._items == {}

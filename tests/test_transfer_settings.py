@@ -15,7 +15,8 @@ from journal.daily.models import EntryTemplate, WeeklyReview
 from journal.daily.reviews import save_review
 from journal.daily.services import save_entry_template
 from journal.extensions import db
-from journal.roadmap.services import stages_of
+from journal.roadmap.models import Topic
+from journal.roadmap.services import set_topic_state, stages_of
 from journal.transfer.collect import ExportFilters, load_journal
 from journal.transfer.records import FormatError
 from journal.transfer.services import export_file, import_file
@@ -160,8 +161,12 @@ def test_reviews_are_exported_for_the_weeks_the_dates_reach_and_not_for_one_stag
             "template: must be an object with “enabled” (true or false) and “text”.",
         ),
         (
+            {"template": {"enabled": True, "text": " \n\x00 "}},
+            "template: Template is empty: write some prompts, or turn it off.",
+        ),
+        (
             {"template": {"enabled": True, "text": "x" * 5001}},
-            "template: “text” must be at most 5,000 characters.",
+            "template: Template must be at most 5000 characters.",
         ),
         (
             {"reviews": [{"week_start": "2026-02-30", "notes": ""}]},
@@ -173,7 +178,16 @@ def test_reviews_are_exported_for_the_weeks_the_dates_reach_and_not_for_one_stag
         ),
         (
             {"reviews": [{"week_start": "2026-03-01", "notes": "é" * 5001}]},
-            "review 1 (week of 2026-03-01): “notes” must be at most 10 kB.",
+            "review 1 (week of 2026-03-01): Review must be at most 10 kB.",
+        ),
+        (
+            {"reviews": [{"week_start": "2026-03-04", "notes": "A Wednesday"}]},
+            "review 1 (week of 2026-03-04): weeks begin on a Sunday in this journal, and "
+            "2026-03-04 is not a Sunday.",
+        ),
+        (
+            {"reviews": [{"week_start": "1969-12-28"}]},
+            "review 1: “week_start” must be from 1970-01-01 to 9999-12-25.",
         ),
         (
             {"reviews": [{"week_start": "2026-03-01"}] * 1101},
@@ -191,3 +205,52 @@ def test_bad_settings_and_reviews_are_refused_by_name_and_nothing_is_saved(
     assert reviews(app) == {}
     with app.app_context():
         assert get_user_by_name("alice").daily_minimum_minutes == 15
+
+
+def test_a_file_without_topic_states_keeps_the_progress_already_there(app, auth):
+    """A file written before states were exported says nothing of them: a restore keeps
+    what the learner ticked off."""
+    auth.create("alice")
+    with app.app_context():
+        user = get_user_by_name("alice")
+        stage = stages_of(user)[0]
+        topic = stage.topics[0]
+        set_topic_state(topic, "done")
+        old_file = {
+            "format": "roadbook-journal",
+            "version": 1,
+            "stages": [{"name": stage.name, "topics": [{"name": topic.name}]}],
+            "entries": [],
+        }
+        topic_id = topic.id
+    send(app, old_file)
+    with app.app_context():
+        assert db.session.get(Topic, topic_id).state == "done"
+
+
+def test_a_template_comes_back_as_the_settings_page_keeps_it(app, auth):
+    auth.create("alice")
+    send(app, document(template={"enabled": True, "text": "\r\n Prompt one\r\nPrompt two \x00"}))
+    with app.app_context():
+        template = db.session.get(EntryTemplate, get_user_by_name("alice").id)
+        assert (template.enabled, template.text) == (True, "Prompt one\nPrompt two\n")
+        written = json.loads(export_file(get_user_by_name("alice"), "json").data)
+    assert written["template"] == {"enabled": True, "text": "Prompt one\nPrompt two\n"}
+    # Imported again into a new journal, the same text (no second line break added).
+    assert send_elsewhere(app, auth, written) == "Prompt one\nPrompt two\n"
+
+
+def send_elsewhere(app, auth, doc: dict) -> str:
+    auth.create("bob")
+    with app.app_context():
+        bob = get_user_by_name("bob")
+        import_file(bob, json.dumps(doc).encode(), "journal.json", "json")
+        return db.session.get(EntryTemplate, bob.id).text
+
+
+def test_an_export_from_the_first_days_of_the_calendar_is_answered(app, auth):
+    auth.create("alice")
+    with app.app_context():
+        user = get_user_by_name("alice")
+        journal = load_journal(user, ExportFilters(date(1, 1, 3), date(2026, 12, 31)))
+    assert journal.reviews == []

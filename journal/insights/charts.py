@@ -185,7 +185,7 @@ def calendar(user: User, today: date) -> Calendar:
         if studied:
             breakdown = sorted(studied, key=lambda item: order[item[0].id])
             minutes = sum(m for _, m in breakdown)
-            level = math.ceil(minutes * 4 / peak)
+            level = math.ceil(minutes * 4 / peak) if minutes else 0  # unknown durations: 0
             cells.append(DayCell(day, minutes, level, breakdown, x, y))
         else:
             cells.append(DayCell(day, 0, 0, [], x, y, day in coded))

@@ -207,8 +207,9 @@ def _reviews(user: User, filters: ExportFilters) -> list[ReviewRecord]:
         WeeklyReview.created_at,
         WeeklyReview.updated_at,
     ).where(WeeklyReview.user_id == user.id)
-    if filters.date_from:
-        query = query.where(WeeklyReview.week_start > filters.date_from - timedelta(days=7))
+    if filters.date_from and filters.date_from > date.min + timedelta(days=6):
+        # The week that holds the first day began up to six days before it.
+        query = query.where(WeeklyReview.week_start >= filters.date_from - timedelta(days=6))
     if filters.date_to:
         query = query.where(WeeklyReview.week_start <= filters.date_to)
     rows = db.session.execute(query.order_by(WeeklyReview.week_start))

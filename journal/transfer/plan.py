@@ -21,6 +21,7 @@ from ..entries.models import Entry
 from ..entries.notes import extract_tags
 from ..entries.queries import live
 from ..extensions import db
+from ..insights.settings import WEEK_STARTS
 from ..roadmap.models import Stage
 from ..roadmap.services import stages_of
 from ..validation import clean_text
@@ -30,6 +31,7 @@ from .formats.json_format import GOALS as GOAL_KEYS
 from .limits import MAX_ENTRY_LINKS, MAX_STAGES, MAX_TOPICS, import_in_parts
 from .records import (
     EntryRecord,
+    FormatError,
     JournalData,
     ReviewRecord,
     StageRecord,
@@ -166,6 +168,14 @@ def _plan_settings(plan: ImportPlan, data: JournalData, user: User) -> None:
     }
     if data.template is not None and db.session.get(EntryTemplate, user.id) is None:
         plan.template = data.template
+    week_start = data.settings.get("week_start", user.week_start)
+    for review in data.reviews:
+        if review.week_start.weekday() != week_start:
+            first = WEEK_STARTS[week_start]
+            raise FormatError(
+                f"{review.where}: weeks begin on a {first} in this journal, and "
+                f"{review.week_start.isoformat()} is not a {first}."
+            )
     if data.reviews:
         reviewed = set(
             db.session.scalars(

@@ -22,6 +22,9 @@ class TopicRecord:
     archived_at: datetime | None = None
     created_at: datetime | None = None
     state: str | None = None  # learning, done, skipped; None: not started
+    # Whether the file gives the state at all (a file written before states were exported
+    # does not): a restore keeps a topic's progress when it does not.
+    has_state: bool = True
 
 
 @dataclass

@@ -247,7 +247,7 @@ def _restore(rows: ImportRows, stage: Stage, record) -> None:
                 {
                     "id": topic.id,
                     "position": topic_record.position or topic.position,
-                    "state": topic_record.state,
+                    "state": topic_record.state if topic_record.has_state else topic.state,
                     "archived_at": topic_record.archived_at,
                     "created_at": topic_record.created_at or topic.created_at,
                 }

@@ -211,6 +211,13 @@ def done_message(plan) -> str:
         parts.append(f"{skipped} {'duplicate was' if skipped == 1 else 'duplicates were'} skipped.")
     if plan.new_stages:
         parts.append("New stages: " + ", ".join(stage.name for stage in plan.new_stages) + ".")
+    if plan.reviews:
+        reviews = len(plan.reviews)
+        parts.append(f"{reviews} weekly {'review' if reviews == 1 else 'reviews'} restored.")
+    if plan.goals:
+        parts.append("Your goals are the file's.")
+    if plan.template:
+        parts.append("The file's entry template is yours.")
     return " ".join(parts)
 
 

@@ -7,15 +7,17 @@ import json
 import re
 from datetime import date
 
-from ...daily.services import TEMPLATE_MAX
-from ...entries.notes import NOTES_MAX_BYTES
+from ...daily.reviews import review_error
+from ...daily.services import template_error
+from ...entries.services import EARLIEST_DATE
 from ...insights.settings import (
     DAILY_MINIMUM_MAX,
     REST_DAYS_MAX,
     WEEK_STARTS,
     WEEKLY_GOAL_MAX_HOURS,
 )
-from ...validation import MAX_ID
+from ...roadmap.models import TOPIC_STATES
+from ...validation import MAX_ID, clean_text
 from ..limits import MAX_REVIEWS, add_entry
 from ..records import (
     EntryRecord,
@@ -32,7 +34,8 @@ from ..records import (
 FORMAT = "roadbook-journal"
 VERSION = 1
 COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
-TOPIC_STATES = ("learning", "done", "skipped")
+# The last week a review can begin: its seven days still fit in the calendar.
+LAST_WEEK = date(9999, 12, 25)
 # The goals in "settings": each a whole number among those the settings page accepts.
 GOALS = {
     "daily_minimum_minutes": range(1, DAILY_MINIMUM_MAX + 1),
@@ -166,10 +169,11 @@ def _read_template(item: object) -> TemplateRecord | None:
         return None
     if not isinstance(item, dict) or not isinstance(item.get("enabled"), bool):
         raise FormatError("template: must be an object with “enabled” (true or false) and “text”.")
-    text = _text(item, "text", "template") or ""
-    if len(text) > TEMPLATE_MAX:
-        raise FormatError(f"template: “text” must be at most {TEMPLATE_MAX:,} characters.")
-    return TemplateRecord(item["enabled"], text)
+    text = clean_text(_text(item, "text", "template"))
+    if message := template_error(item["enabled"], text):
+        raise FormatError(f"template: {message}")
+    # Kept as the settings page keeps it: the prompts and a last line break.
+    return TemplateRecord(item["enabled"], text + "\n" if text else "")
 
 
 def _read_reviews(items: list) -> list[ReviewRecord]:
@@ -179,12 +183,17 @@ def _read_reviews(items: list) -> list[ReviewRecord]:
         if not isinstance(item, dict):
             raise FormatError(f"{where}: must be an object with a week_start and notes.")
         week_start = _date(item, "week_start", where, "2026-03-09")
+        if not EARLIEST_DATE <= week_start <= LAST_WEEK:
+            raise FormatError(
+                f"{where}: “week_start” must be from {EARLIEST_DATE.isoformat()} "
+                f"to {LAST_WEEK.isoformat()}."
+            )
         where = f"review {n} (week of {week_start.isoformat()})"
         if week_start in reviews:
             raise FormatError(f"{where}: the file holds another review of that week.")
-        notes = _text(item, "notes", where) or ""
-        if len(notes.encode("utf-8")) > NOTES_MAX_BYTES:
-            raise FormatError(f"{where}: “notes” must be at most {NOTES_MAX_BYTES // 1000} kB.")
+        notes = clean_text(_text(item, "notes", where))
+        if message := review_error(notes):
+            raise FormatError(f"{where}: {message}")
         reviews[week_start] = ReviewRecord(
             week_start=week_start,
             notes=notes,
@@ -219,6 +228,7 @@ def _read_stage(item: object, n: int) -> StageRecord:
             TopicRecord(
                 name=_text(topic, "name", f"{where}, topic {m}", required=True),
                 state=_state(topic, f"{where}, topic {m}"),
+                has_state="state" in topic,
                 position=_position(topic, f"{where}, topic {m}") or m,
                 archived_at=_time(topic, "archived_at", f"{where}, topic {m}"),
                 created_at=_time(topic, "created_at", f"{where}, topic {m}"),
