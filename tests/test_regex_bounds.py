@@ -33,9 +33,10 @@ RUNS = [
 
 
 def bounded(function, text):
-    began = time.perf_counter()
+    # This thread's CPU time: the work done, however busy the cores are with other work.
+    began = time.thread_time()
     result = function(text)
-    assert time.perf_counter() - began < 2, repr(text[:20])
+    assert time.thread_time() - began < 2, repr(text[:20])
     return result
 
 

@@ -113,9 +113,10 @@ ATTACKS = [
 
 @pytest.mark.parametrize("notes", ATTACKS, ids=range(len(ATTACKS)))
 def test_every_pattern_is_linear_on_attack_input(notes):
-    started = time.perf_counter()
+    # This thread's CPU time: the work done, however busy the cores are with other work.
+    started = time.thread_time()
     for labels in (BLOCKED_LABELS, LINK_LABELS):
         for text in [notes, *find_sections(notes, labels)]:
             autolink(text)
     # A generous bound, to catch super-linear growth only: each takes milliseconds.
-    assert time.perf_counter() - started < 2
+    assert time.thread_time() - started < 2

@@ -127,9 +127,9 @@ def test_the_jrnl_attack_previews_in_linear_time(alice, client):
     Notes that long are refused by their size, before any pattern reads them, or read in
     linear time."""
     data = f"[2026-03-14 18:30] Joins\n{JRNL_ATTACK}\n".encode()
-    started = time.perf_counter()
+    started = time.thread_time()
     response = upload(client, data, "journal.txt")
-    assert time.perf_counter() - started < 5
+    assert time.thread_time() - started < 5
     assert response.status_code in (200, 422)
     if response.status_code == 200:
         assert "1 h" in text(response)
@@ -140,11 +140,14 @@ def test_the_jrnl_attack_previews_in_linear_time(alice, client):
 def test_the_jrnl_duration_pattern_reads_the_attack_in_linear_time():
     from journal.transfer.formats.jrnl_format import duration_in
 
-    started = time.perf_counter()
+    started = time.thread_time()
     assert duration_in(JRNL_ATTACK) == 60
     assert duration_in(JRNL_ATTACK * 3) == 60
-    assert time.perf_counter() - started < 1
+    assert time.thread_time() - started < 1
 
+
+# Time bounds in this file are on this thread's CPU time (time.thread_time): the work
+# done, however busy the cores are with other work.
 
 # Every regular expression in journal/transfer, with text that lets it start matching.
 # A pattern added there without a line here fails test_every_pattern_is_tried.
@@ -208,11 +211,11 @@ def test_each_pattern_is_linear_on_long_runs(name):
         for run in RUNS:
             for end in ("x", " min"):
                 subject = start + run * (RUN_LENGTH // len(run)) + end
-                began = time.perf_counter()
+                began = time.thread_time()
                 for found in pattern.finditer(subject):
                     found.group(0)
                 pattern.fullmatch(subject)
-                slowest = max(slowest, (time.perf_counter() - began, f"{start!r} + {run!r}…"))
+                slowest = max(slowest, (time.thread_time() - began, f"{start!r} + {run!r}…"))
     assert slowest[0] < 1.0, slowest
 
 
