@@ -36,7 +36,8 @@ class Totals:
         return round(self.minutes / self.active_days) if self.active_days else 0
 
 
-@dataclass(frozen=True)
+# A row per day and stage, hundreds a page: slots and no frozen check (see DayCell).
+@dataclass(slots=True)
 class DayStage:
     day: date
     stage_id: int

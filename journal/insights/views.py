@@ -16,6 +16,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from ..auth.models import User
 from ..auth.settings_page import render_settings_page
 from ..cache import cached_page
 from ..clock import user_today
@@ -46,66 +47,58 @@ class Panel:
     # The template's name for what the panel shows, and how it is worked out for the
     # user's today: only the panel's own aggregates run.
     name: str
-    build: Callable[[date], object]
+    build: Callable[[User, date], object]
     # On the dashboard itself (the others are shown elsewhere: Today's chart).
     on_dashboard: bool = True
 
-    def context(self, today: date) -> dict:
-        return {self.name: self.build(today)}
+    def context(self, user: User, today: date) -> dict:
+        return {self.name: self.build(user, today)}
 
 
-def _week_goal(today: date):
-    return panels.week_goal(current_user, today)
+def _signed_in_user() -> User:
+    """The signed-in user itself, not Flask-Login's proxy: the panels read its settings in
+    loops over days and weeks, and each read through the proxy is a lookup."""
+    return current_user._get_current_object()
 
 
 # Every panel by name, in the dashboard's order. Each is its own URL, refreshed on
 # "entries-changed".
 PANELS = {
-    "week": Panel("insights/_week.html", "This week", "goal", _week_goal),
-    "streak": Panel(
-        "insights/_streak.html",
-        "Streak",
-        "streak",
-        lambda today: panels.streak_panel(current_user, today),
-    ),
+    "week": Panel("insights/_week.html", "This week", "goal", panels.week_goal),
+    "streak": Panel("insights/_streak.html", "Streak", "streak", panels.streak_panel),
     "totals": Panel(
-        "insights/_totals.html", "All time", "totals", lambda today: services.totals(current_user)
+        "insights/_totals.html", "All time", "totals", lambda user, _today: services.totals(user)
     ),
     "weeks": Panel(
         "insights/_weeks.html",
         "Hours per week",
         "weeks",
-        lambda today: charts.weeks_chart(current_user, today, _weeks_span()),
+        lambda user, today: charts.weeks_chart(user, today, _weeks_span()),
     ),
-    "calendar": Panel(
-        "insights/_calendar.html",
-        "The last 365 days",
-        "calendar",
-        lambda today: charts.calendar(current_user, today),
-    ),
-    "pace": Panel(
-        "insights/_pace.html",
-        "Roadmap pace",
-        "pace",
-        lambda today: panels.pace_panel(current_user, today),
-    ),
+    "calendar": Panel("insights/_calendar.html", "The last 365 days", "calendar", charts.calendar),
+    "pace": Panel("insights/_pace.html", "Roadmap pace", "pace", panels.pace_panel),
     "week-stages": Panel(
-        "insights/_week_stages.html", "This week by stage", "goal", _week_goal, on_dashboard=False
+        "insights/_week_stages.html",
+        "This week by stage",
+        "goal",
+        panels.week_goal,
+        on_dashboard=False,
     ),
 }
 
 
-def _range_context() -> dict:
-    today = user_today(current_user)
-    chosen = parse_range(request.args, today, current_user.week_start)
-    return {"range_panel": panels.range_panel(current_user, chosen), "presets": PRESETS}
+def _range_context(user: User, today: date) -> dict:
+    chosen = parse_range(request.args, today, user.week_start)
+    return {"range_panel": panels.range_panel(user, chosen), "presets": PRESETS}
 
 
 @bp.get("")
 @cached_page
 def dashboard():
     """Every panel; for htmx, the range panel (the range chooser swaps it)."""
-    context = _range_context()
+    user = _signed_in_user()
+    today = user_today(user)
+    context = _range_context(user, today)
     if is_partial():
         response = make_response(render_template("insights/_range.html", **context))
         if request.headers.get("HX-Source") == "form#range-form":
@@ -113,10 +106,9 @@ def dashboard():
             chosen = context["range_panel"].range
             response.headers["HX-Push-Url"] = url_for("insights.dashboard", **chosen.as_args())
         return response
-    today = user_today(current_user)
     for shown in PANELS.values():
         if shown.on_dashboard:
-            context.update(shown.context(today))
+            context.update(shown.context(user, today))
     return render_template("insights/dashboard.html", **context)
 
 
@@ -124,7 +116,8 @@ def dashboard():
 def panel(name: str):
     """One panel on a page of its own, or its fragment for htmx."""
     shown = PANELS[name]
-    context = shown.context(user_today(current_user))
+    user = _signed_in_user()
+    context = shown.context(user, user_today(user))
     return render(
         "insights/panel.html", shown.template, panel=shown.template, title=shown.title, **context
     )
