@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from flask import Flask, g, has_request_context
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .clock import user_today, user_zone
 from .htmx import add_vary
@@ -82,15 +82,18 @@ def local_time(moment: datetime | None) -> str:
     return f"{day_label(local.date())}, {local:%H:%M} ({local.tzname()})"
 
 
-SWATCH = Markup(
+SWATCH = (
     '<svg class="swatch" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true">'
     '<circle cx="6" cy="6" r="6" fill="{}"/></svg>'
 )
 
 
 def swatch(color: str) -> Markup:
-    """A stage's colour as a small dot before its name (a filter: lists draw one per row)."""
-    return SWATCH.format(color)
+    """A stage's colour as a small dot before its name (a filter: lists draw one per row).
+
+    The colour is escaped and put in with ``str.format``: ``Markup.format`` does the same
+    through ``string.Formatter``, at ten times the cost per row."""
+    return Markup(SWATCH.format(escape(color)))
 
 
 def register_templating(app: Flask) -> None:

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from journal.templating import day_label, duration_text, local_time
+from journal.templating import day_label, duration_text, local_time, swatch
 
 from .support import freeze
 
@@ -65,3 +65,15 @@ def test_this_year_is_the_signed_in_users(app, client, auth, monkeypatch):
         assert day_label(date(2026, 12, 31)) == "Thu 31 Dec 2026"
         assert local_time(datetime(2026, 12, 31, 23, 30)) == "Fri 1 Jan, 00:30 (CET)"
         assert local_time(datetime(2026, 7, 1, 10, 0)) == "Wed 1 Jul 2026, 12:00 (CEST)"
+
+
+def test_a_stage_swatch_is_a_dot_of_its_colour_and_a_strange_colour_stays_text():
+    dot = (
+        '<svg class="swatch" width="12" height="12" viewBox="0 0 12 12" aria-hidden="true">'
+        '<circle cx="6" cy="6" r="6" fill="{}"/></svg>'
+    )
+    assert swatch("#2a9d8f") == dot.replace("{}", "#2a9d8f")
+    assert swatch('"/><script>x</script>') == dot.replace(
+        "{}", "&#34;/&gt;&lt;script&gt;x&lt;/script&gt;"
+    )
+    assert swatch("#2a9d8f").__html__() == str(swatch("#2a9d8f"))
