@@ -6,7 +6,6 @@ import http.cookiejar
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -14,27 +13,11 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+# The loopback port and the wait for a server's first answer are the tests' own
+# (tests/live.py, which starts real servers too); the tests never import the benchmark.
+from tests.live import free_port, wait_until_up
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def wait_until_up(url: str, seconds: float = 60, log: Path | None = None) -> None:
-    """Wait until ``url`` answers 200; if it never does, fail with the end of the log."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.05)
-    detail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
-    raise RuntimeError(f"{url} did not answer within {seconds} s (log: {log})\n{detail}")
 
 
 def prepare_database(env: dict, names: list[str], password: str) -> None:

@@ -180,21 +180,24 @@ class Client:
         self.stage = STAGE_RE.search(page).group(1)
         self.today = DATE_RE.search(page).group(1)
 
-    def create(self) -> None:
-        self.created += 1
-        key = f"stress-{self.number:02d}-{self.created:05d}"
-        minutes = self.random.randint(5, 240)
-        notes = f"client {self.number} entry {self.created} #stress"
+    def send_entry(self, path: str, minutes: int, notes: str, **fields: str):
+        """Post the entry form as htmx does: today, the first stage, with the CSRF token."""
         data = {
             "date": self.today,
             "duration": str(minutes),
             "stage": self.stage,
             "notes": notes,
-            "idempotency_key": key,
-            "form_id": "quick-add",
+            **fields,
         }
-        status, text, _ = self.request(
-            "POST", "/entries", data, {**HTMX, "X-CSRFToken": self.token}
+        return self.request("POST", path, data, {**HTMX, "X-CSRFToken": self.token})
+
+    def create(self) -> None:
+        self.created += 1
+        key = f"stress-{self.number:02d}-{self.created:05d}"
+        minutes = self.random.randint(5, 240)
+        notes = f"client {self.number} entry {self.created} #stress"
+        status, text, _ = self.send_entry(
+            "/entries", minutes, notes, idempotency_key=key, form_id="quick-add"
         )
         if status == 200:
             found = NEW_ENTRY_RE.search(text)
@@ -208,15 +211,7 @@ class Client:
         entry = self.acked[key]
         minutes = self.random.randint(5, 240)
         notes = f"{entry['notes'].split(' edit ')[0]} edit {self.random.randint(1, 10**6)}"
-        data = {
-            "date": self.today,
-            "duration": str(minutes),
-            "stage": self.stage,
-            "notes": notes,
-        }
-        status, _, _ = self.request(
-            "POST", f"/entries/{entry['id']}", data, {**HTMX, "X-CSRFToken": self.token}
-        )
+        status, _, _ = self.send_entry(f"/entries/{entry['id']}", minutes, notes)
         if status == 200:
             entry.update(notes=notes, minutes=minutes)
 

@@ -35,6 +35,7 @@ class DurationError(ValueError):
 
 def minutes(text: str) -> int:
     """The whole minutes ``text`` means, or DurationError saying what is wrong."""
+    # journal/entries/duration.py's rules again: the client may not import the server.
     value = " ".join(text.strip().lower().split())
     if not value:
         raise DurationError("Duration is required.")

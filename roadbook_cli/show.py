@@ -18,6 +18,7 @@ def day(text: str) -> str:
 
 def duration(minutes: int | None) -> str:
     """``90`` → ``1 h 30 min``, as the journal's pages write it."""
+    # journal/entries/duration.py's format_duration() again: the client may not import the server.
     if minutes is None:
         return "unknown"
     hours, rest = divmod(minutes, 60)

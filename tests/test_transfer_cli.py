@@ -83,16 +83,24 @@ def test_import_a_roadbook_export(app, auth, runner, tmp_path):
     assert "Skipped 2 already in the journal (duplicates)." in again.output
 
 
+def import_refused(runner, app, args: list[str], message: str) -> None:
+    """``import args`` fails: exit status 1, ``message`` said, and no entry saved."""
+    result = runner.invoke(args=["import", *args])
+    assert result.exit_code == 1
+    assert message in result.output
+    assert entry_rows(app) == []
+
+
 def test_import_jrnl_needs_a_stage_for_entries_that_name_none(app, auth, runner):
     auth.create("alice")
     path = FIXTURES / "jrnl" / "journal.txt"
-    result = runner.invoke(args=["import", "alice", str(path)])
-    assert result.exit_code == 1
-    assert (
+    import_refused(
+        runner,
+        app,
+        ["alice", str(path)],
         "journal.txt: 2 entries name no stage: choose the stage for them. "
-        "Name it with --stage NAME. Nothing was imported." in result.output
+        "Name it with --stage NAME. Nothing was imported.",
     )
-    assert entry_rows(app) == []
     dry = runner.invoke(args=["import", "alice", str(path), "--dry-run"])
     assert dry.exit_code == 0
     assert "Would import 1 entry from journal.txt (jrnl)." in dry.output
@@ -112,13 +120,13 @@ def test_import_reports_a_malformed_file_and_saves_nothing(app, auth, runner, tm
     auth.create("alice")
     path = tmp_path / "sheet.csv"
     path.write_text("date,stage,minutes,notes\n2026-03-01,Python fundamentals,abc,x\n")
-    result = runner.invoke(args=["import", "alice", str(path)])
-    assert result.exit_code == 1
-    assert (
+    import_refused(
+        runner,
+        app,
+        ["alice", str(path)],
         "sheet.csv: line 2: “minutes” must be a whole number of minutes, or empty. "
-        "Nothing was imported." in result.output
+        "Nothing was imported.",
     )
-    assert entry_rows(app) == []
 
 
 def test_import_with_a_named_format_and_unknown_stage(app, auth, runner, tmp_path):

@@ -46,21 +46,8 @@ def entry(item: EntryRow, *, undo_seconds: int | None = None) -> schemas.EntryOu
 
 
 def stage(item: Stage) -> schemas.StageOut:
-    return schemas.StageOut(
-        id=item.id,
-        name=item.name,
-        color=item.color,
-        position=item.position,
-        suggested_weeks=item.suggested_weeks,
-        description=item.description,
-        archived=item.archived,
-        topics=[
-            schemas.TopicOut(
-                id=topic.id, name=topic.name, state=topic.state, archived=topic.archived
-            )
-            for topic in item.topics
-        ],
-    )
+    """The stage and its topics, each field read from the attribute of the same name."""
+    return schemas.StageOut.model_validate(item, from_attributes=True)
 
 
 def stage_minutes(rows: list[StageRow]) -> list[schemas.StageMinutes]:

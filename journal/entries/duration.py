@@ -57,6 +57,7 @@ def parse_duration(text: str) -> int:
 def read_duration(text: str) -> Reading:
     """Read ``text`` as a duration, or raise DurationError saying what is wrong and how to
     write it."""
+    # roadbook_cli/durations.py repeats these rules: the client may not import the server.
     value = " ".join((text or "").strip().lower().split())
     if not value:
         raise DurationError("Duration is required.")
@@ -114,6 +115,7 @@ def _shorten(text: str, limit: int = 30) -> str:
 
 def format_duration(minutes: int | None) -> str:
     """``90`` → ``1 h 30 min``; None (an imported entry without one) → ``unknown``."""
+    # roadbook_cli/show.py's duration() writes the same: the client may not import the server.
     if minutes is None:
         return "unknown"
     hours, rest = divmod(minutes, 60)

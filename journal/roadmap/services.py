@@ -123,12 +123,17 @@ def get_topic(user: User, topic_id: int) -> Topic | None:
     return db.session.scalar(select(Topic).where(Topic.id == topic_id, Topic.user_id == user.id))
 
 
-def stage_name_error(name: str) -> str | None:
+def _name_error(label: str, name: str, longest: int) -> str | None:
+    """What is wrong with a stage's or a topic's name: missing or too long; None: nothing."""
     if not name:
-        return "Name is required."
-    if len(name) > STAGE_NAME_MAX:
-        return f"Name must be at most {STAGE_NAME_MAX} characters."
+        return f"{label} is required."
+    if len(name) > longest:
+        return f"{label} must be at most {longest} characters."
     return None
+
+
+def stage_name_error(name: str) -> str | None:
+    return _name_error("Name", name, STAGE_NAME_MAX)
 
 
 COLOR_WRONG = "Colour must be a hex colour such as #3b82f6."
@@ -137,11 +142,7 @@ DESCRIPTION_WRONG = f"Description must be at most {DESCRIPTION_MAX} characters."
 
 
 def topic_name_error(name: str) -> str | None:
-    if not name:
-        return "Topic name is required."
-    if len(name) > TOPIC_NAME_MAX:
-        return f"Topic name must be at most {TOPIC_NAME_MAX} characters."
-    return None
+    return _name_error("Topic name", name, TOPIC_NAME_MAX)
 
 
 def check_stage(data: StageInput) -> None:

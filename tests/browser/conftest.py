@@ -109,6 +109,23 @@ def signed_in(page, live_server):
     return page
 
 
+@pytest.fixture
+def roadmap_page(signed_in, live_server):
+    """Alice's roadmap, signed in and marked: a reload from here on would drop the mark."""
+    signed_in.goto(live_server.url + "/roadmap")
+    mark_page(signed_in)
+    return signed_in
+
+
+def mark_page(page):
+    """Put a marker on the window: it survives htmx swaps but not a page load."""
+    page.evaluate("window.__noReload = true")
+
+
+def still_same_page(page) -> bool:
+    return page.evaluate("window.__noReload === true")
+
+
 def signed_in_context(browser, live_server, **options):
     """A new browser context (``options``: viewport, java_script_enabled...) and a page in
     it, signed in as alice, a new account; the caller closes the context."""

@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 
 from journal.ops.backup import sqlite_path
 
-from .test_journal_browser import mark_page, quick_add, still_same_page
+from .conftest import mark_page, still_same_page
+from .test_journal_browser import quick_add
 
 pytestmark = [
     pytest.mark.sqlite_only("holds SQLite's write lock from another connection"),

@@ -6,8 +6,8 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import sign_in, signed_in_context
-from .test_journal_browser import mark_page, quick_add, still_same_page
+from .conftest import mark_page, sign_in, signed_in_context, still_same_page
+from .test_journal_browser import quick_add
 
 
 def add_and_settle(page, duration, stage, total):
@@ -150,10 +150,8 @@ def test_calendar_days_answer_the_pointer_and_the_keyboard(signed_in, live_serve
     assert page.problems.errors == []
 
 
-def test_topic_states_on_the_roadmap(signed_in, live_server):
-    page = signed_in
-    page.goto(live_server.url + "/roadmap")
-    mark_page(page)
+def test_topic_states_on_the_roadmap(roadmap_page, live_server):
+    page = roadmap_page
     stage = page.locator(".stage").first
     functions = stage.locator("li.topic", has_text="Functions")
     functions.locator("summary").click()

@@ -7,16 +7,7 @@ from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
-from .conftest import sign_in
-
-
-def mark_page(page):
-    """Put a marker on the window: it survives htmx swaps but not a page load."""
-    page.evaluate("window.__noReload = true")
-
-
-def still_same_page(page) -> bool:
-    return page.evaluate("window.__noReload === true")
+from .conftest import mark_page, sign_in, still_same_page
 
 
 def quick_add(page, duration, notes="", stage=None):
@@ -162,10 +153,8 @@ def test_search_filters_as_you_type(signed_in, live_server):
     assert page.problems.errors == []
 
 
-def test_roadmap_inline_rename(signed_in, live_server):
-    page = signed_in
-    page.goto(live_server.url + "/roadmap")
-    mark_page(page)
+def test_roadmap_inline_rename(roadmap_page):
+    page = roadmap_page
     stage = page.locator(".stage").first
     stage.get_by_role("link", name=re.compile("^Edit")).click()
     stage.get_by_label("Name").fill("Python, properly")

@@ -7,8 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import signed_in_context
-from .test_journal_browser import mark_page, still_same_page
+from .conftest import signed_in_context, still_same_page
 
 VISIBLE_CONTROLS = """row => [...row.querySelectorAll('button, a, summary, input, select')]
     .filter(el => el.checkVisibility()).length"""
@@ -36,10 +35,8 @@ def test_a_topic_row_has_one_state_control_and_a_menu(signed_in, live_server):
     expect(row.get_by_role("link", name="Rename Functions")).to_be_visible()
 
 
-def test_the_state_control_says_what_it_will_do_and_never_unmarks_silently(signed_in, live_server):
-    page = signed_in
-    page.goto(live_server.url + "/roadmap")
-    mark_page(page)
+def test_the_state_control_says_what_it_will_do_and_never_unmarks_silently(roadmap_page):
+    page = roadmap_page
     row = topic(page, "Functions")
     toggle = row.locator("button.state-toggle")
     progress = page.locator(".stage").first.locator("[data-topic-progress]")
@@ -66,10 +63,8 @@ def test_the_state_control_says_what_it_will_do_and_never_unmarks_silently(signe
     assert page.problems.errors == []
 
 
-def test_moves_stop_at_the_ends_and_keep_the_focus_on_the_moved_row(signed_in, live_server):
-    page = signed_in
-    page.goto(live_server.url + "/roadmap")
-    mark_page(page)
+def test_moves_stop_at_the_ends_and_keep_the_focus_on_the_moved_row(roadmap_page):
+    page = roadmap_page
     stage = page.locator(".stage").first
     first, second = stage.locator("li.topic").nth(0), stage.locator("li.topic").nth(1)
     expect(first).to_contain_text("Variables and data types")
