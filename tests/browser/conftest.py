@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 from journal import create_app
 from journal.extensions import db
@@ -21,6 +22,10 @@ LAUNCH_ARGS = [
     "--disable-component-update",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
+# How long an action or an assertion waits for the state it needs (Playwright's defaults: 30 s
+# and 5 s). A wait ends as soon as the state is there; the bound only decides when a test
+# gives up, and a swap on a machine whose cores are busy with other work takes seconds.
+WAIT_MS = 15_000
 
 
 @pytest.fixture(scope="session")
@@ -29,8 +34,9 @@ def browser():
         if os.environ.get("JOURNAL_REQUIRE_BROWSER"):
             pytest.fail(f"Chromium is required for the browser tests but {CHROMIUM} is missing")
         pytest.skip(f"no Chromium at {CHROMIUM} (install Debian's chromium to run these)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    expect.set_options(timeout=WAIT_MS)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
         yield browser
@@ -84,12 +90,15 @@ class PageProblems:
 def page(browser, live_server, request):
     context = browser.new_context(viewport={"width": 1100, "height": 900})
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(WAIT_MS)
     page.problems = PageProblems(page)
     yield page
     if request.node.rep_call.failed if hasattr(request.node, "rep_call") else False:
         ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+        try:
+            page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+        except PlaywrightError as error:  # a picture of the failure, not a second failure
+            print(f"no screenshot of the failed page: {error}")
     context.close()
 
 
@@ -132,7 +141,7 @@ def signed_in_context(browser, live_server, **options):
     AuthActions(live_server.app, live_server.app.test_client()).create("alice")
     context = browser.new_context(**options)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(WAIT_MS)
     page.problems = PageProblems(page)
     sign_in(page, live_server.url)
     return context, page

@@ -155,9 +155,16 @@ def test_pages_full_of_attack_strings_run_nothing(signed_in, live_server):
     expect(page.locator("#quick-add-topics")).to_contain_text("(optional")
     htmx_idle(page)
     page.goto(live_server.url + "/roadmap", timeout=LONG_PAGE)
-    page.locator(".stage").nth(1).get_by_role("link", name=re.compile("^Edit")).click()
-    page.locator(".stage").nth(1).get_by_role("button", name="Save stage").click()
-    expect(page.locator(".stage").nth(1).locator("h2")).to_be_visible()
+    # A stage edited in place: the link and then the form only once htmx listens to them,
+    # and the saved heading waited for as long as this long page takes.
+    second = page.locator(".stage").nth(1)
+    edit = second.get_by_role("link", name=re.compile("^Edit"))
+    htmx_ready(edit)
+    edit.click()
+    form = second.locator("form.stage-form")
+    htmx_ready(form)
+    form.get_by_role("button", name="Save stage").click()
+    expect(second.locator("h2")).to_be_visible(timeout=LONG_PAGE)
 
     assert watch.dialogs == []
     assert watch.off_site == []
