@@ -104,6 +104,11 @@ def copy_tables(source_engine: Engine, target_engine: Engine) -> dict[str, int]:
             counts[table.name] = _copy_table(source, target, table)
         if target.dialect.name == "postgresql":
             _reset_sequences(target, tables)
+            # The planner's statistics, at once: PostgreSQL gathers them only when autovacuum
+            # comes round, and until then plans every query for tables of one row (the
+            # Journal page's queries took 20 ms instead of 0.1). Its manual says the same:
+            # run ANALYZE after a bulk load.
+            target.execute(text("ANALYZE " + ", ".join(_quoted(target, tables))))
         for table in tables:
             copied = target.scalar(_count(table))
             if copied != counts[table.name]:  # pragma: no cover - a guard, not a path
@@ -132,6 +137,11 @@ def _copy_table(source: Connection, target: Connection, table: Table) -> int:
         target.execute(table.insert(), [dict(row._mapping) for row in rows])
         copied += len(rows)
     return copied
+
+
+def _quoted(connection: Connection, tables: list[Table]) -> list[str]:
+    quote = connection.dialect.identifier_preparer.quote
+    return [quote(table.name) for table in tables]
 
 
 def _reset_sequences(connection: Connection, tables: list[Table]) -> None:
