@@ -412,6 +412,8 @@ def test_jrnl_tags_lose_their_marks_and_empty_ones_are_dropped():
     )
     assert read.tags == ["python", "web"]
     assert read.notes == "Read\n\nTags: #python #web"
+    (read,) = jrnl_json({"date": "2026-03-14", "title": "Read", "tags": ["@Xcode", "X"]})
+    assert (read.notes, read.tags) == ("Read\n\nTags: #Xcode #X", ["xcode", "x"])
 
 
 def test_a_jrnl_time_is_read_in_the_importers_zone():
@@ -500,6 +502,30 @@ def test_a_jrnl_time_at_the_calendars_edge_in_a_far_zone_is_refused():
     with pytest.raises(FormatError) as refused:
         jrnl_json({"date": "0001-01-01", "time": "00:30", "title": "x"}, zone="Asia/Tokyo")
     assert str(refused.value) == "entry 1 (0001-01-01): there is no such date or time."
+
+
+def test_a_jrnl_body_keeps_its_first_lines_indent_and_letters():
+    (read,) = jrnl_text("[2026-03-14 18:30] Code\n\n    XML = parse(x)\nXor   \n\n")
+    assert read.notes == "Code\n    XML = parse(x)\nXor"
+
+
+def test_jrnl_notes_over_the_size_limit_are_refused_naming_the_line():
+    with pytest.raises(FormatError) as refused:
+        jrnl_text("[2026-03-14 18:30] Title\n" + "x" * 10_001)
+    assert str(refused.value) == "line 1: notes must be at most 10 kB; these are 10 kB."
+
+
+def test_jrnl_times_do_not_depend_on_the_servers_zone(monkeypatch):
+    import time as clock
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    clock.tzset()
+    try:
+        (read,) = jrnl_text("[2026-03-14 18:30] Read\n", zone="Europe/Paris")
+    finally:
+        monkeypatch.undo()
+        clock.tzset()
+    assert read.created_at == datetime(2026, 3, 14, 17, 30)
 
 
 @pytest.mark.parametrize(
