@@ -770,6 +770,8 @@ NOT_A_JOURNAL_JSON = (
         ("x", b'{"entries": [{"date": "2026-03-14"}]}', NOT_A_JOURNAL_JSON),
         ("x.txt", b"date,stage\n\xff", "line 2: the file is not UTF-8 text."),
         ("x.md", b"a\r\nb\r\n\xff", "line 3: the file is not UTF-8 text."),
+        ("x.md", b"a\rb\r\rc\xff", "line 4: the file is not UTF-8 text."),
+        ("x.md", b"a\n\rb\xff", "line 3: the file is not UTF-8 text."),
     ],
 )
 def test_a_file_of_no_known_format_is_refused(filename, data, message):
