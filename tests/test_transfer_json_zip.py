@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -450,10 +450,12 @@ def test_json_values_out_of_place_are_refused_naming_where(parts, message):
 
 
 def test_json_reviews_up_to_the_cap():
-    weeks = [{"week_start": f"{1990 + n // 52}-01-01"} for n in range(1101)]
+    first = date(1990, 1, 1)
+    weeks = [{"week_start": (first + timedelta(weeks=n)).isoformat()} for n in range(1101)]
     assert refused(read_json, document(reviews=weeks)) == (
         "file: more than 1,100 weekly reviews, the most one import takes."
     )
+    assert len(read_json(document(reviews=weeks[:1100])).reviews) == 1100
 
 
 # zip, written
@@ -470,6 +472,9 @@ def test_zip_writes_a_day_file_per_day_with_its_front_matter():
     infos = archive.infolist()
     assert [info.filename for info in infos] == ["1979-12-31.md", "2026-03-14.md"]
     assert [info.date_time for info in infos] == [(1980, 1, 1, 0, 0, 0), (2026, 3, 14, 0, 0, 0)]
+    first_year = EntryRecord(study_date=date(1980, 6, 1), stage="A", minutes=5)
+    (info,) = zipfile.ZipFile(io.BytesIO(write_zip(JournalData(entries=[first_year])))).infolist()
+    assert info.date_time == (1980, 6, 1, 0, 0, 0)
     assert {(info.compress_type, info.external_attr >> 16) for info in infos} == {
         (zipfile.ZIP_DEFLATED, 0o644)
     }
@@ -700,6 +705,14 @@ def test_zip_sizes_and_counts_are_bounded():
     assert refused(read_zip, a_zip(many)) == (
         "The zip unpacks to 12 MB; one import reads at most 8 MB." + PARTS
     )
+    # Two files of 4 MB are unpacked (and then refused for what they hold).
+    assert refused(read_zip, a_zip(dict(list(many.items())[:2]))) == (
+        "2026-03-01.md, line 1: the line is longer than 440 kB; an entry's notes may be at "
+        "most 10 kB."
+    )
+    # 5,000 files are looked at one by one.
+    most = {f"x{n}.md": "" for n in range(5000)}
+    assert refused(read_zip, a_zip(most)) == "x0.md" + NOT_A_DAY
     two = {f"2026-03-{n:02d}.md": day(date=f"2026-03-{n:02d}") + "\n" * 10 for n in (1, 2)}
     assert read_zip(a_zip(two)).entries == []
 
@@ -770,6 +783,9 @@ NOT_A_JOURNAL_JSON = (
         ("x", b'{"entries": [{"date": "2026-03-14"}]}', NOT_A_JOURNAL_JSON),
         ("x.txt", b"date,stage\n\xff", "line 2: the file is not UTF-8 text."),
         ("x.md", b"a\r\nb\r\n\xff", "line 3: the file is not UTF-8 text."),
+        ("x.json", b"\xff", "line 1: the file is not UTF-8 text."),
+        ("x.markdown", b"\xff", "line 1: the file is not UTF-8 text."),
+        ("x.csv", b"\xff", "line 1: the file is not UTF-8 text."),
         ("x.md", b"a\rb\r\rc\xff", "line 4: the file is not UTF-8 text."),
         ("x.md", b"a\n\rb\xff", "line 3: the file is not UTF-8 text."),
     ],
