@@ -117,8 +117,9 @@ def test_csv_reads_every_column():
 
 
 def test_csv_with_only_the_required_columns_in_any_order():
-    text = "notes,minutes,stage,date\nhello,,A,2026-03-14\n,1440, ,2026-03-15\n"
-    first, second = read_csv(text).entries
+    text = "notes,minutes,stage,date\nhello,,A,2026-03-14\n,1440, ,2026-03-15\nx,1,A,2026-03-16\n"
+    first, second, third = read_csv(text).entries
+    assert third.minutes == 1
     assert (first.study_date, first.stage, first.minutes, first.notes) == (
         date(2026, 3, 14),
         "A",
@@ -176,6 +177,11 @@ def test_csv_without_a_header_is_refused(text):
 )
 def test_csv_cells_out_of_range_are_refused(row, message):
     assert refused(read_csv, f"date,stage,minutes,notes\n{row}\n") == message
+
+
+def test_csv_tags_lose_their_marks_and_keep_their_letters():
+    (read,) = read_csv("date,stage,minutes,notes,tags\n2026-03-14,A,5,n,#Xcode X ## #X\n").entries
+    assert read.tags == ["Xcode", "X", "X"]
 
 
 def test_csv_times_are_optional_and_checked():
@@ -241,6 +247,7 @@ def test_markdown_writes_months_days_and_entries_in_order():
             {"from": "2026-03-01", "stage": "A"},
             "3 entries, 0.5 h in all (2 with the duration unknown) · from: 2026-03-01, stage: A.",
         ),
+        ([None, 60], {}, "2 entries, 1 h in all (1 with the duration unknown)."),
     ],
 )
 def test_the_markdown_summary_counts_entries_hours_and_filters(minutes, filters, summary):
@@ -259,6 +266,7 @@ def test_the_markdown_summary_counts_entries_hours_and_filters(minutes, filters,
         ("#tag\n#### A · 5 min\n## May 2026", "#tag\n\\#### A · 5 min\n\\## May 2026"),
         ("x\n\\### Friday 1 May 2026", "x\n\\\\### Friday 1 May 2026"),
         ("\\#tag", "\\#tag"),
+        ("#tag\nX#### A · 5 min", "#tag\nX#### A · 5 min"),
         ("##### A · 5 min", "##### A · 5 min"),
     ],
 )
@@ -411,3 +419,14 @@ def test_an_entry_running_on_past_the_block_limit_is_refused():
         assert refused(read_markdown, over) == (
             "line 5: this entry runs on past 110 kB; notes may be at most 10 kB."
         )
+
+
+@pytest.mark.parametrize("level", [2, 4])
+def test_an_entry_heading_has_its_level_stage_and_duration(level):
+    from journal.transfer.formats.markdown_blocks import entry_heading
+
+    heading = entry_heading(level)
+    found = heading.match("#" * level + " Databases and SQL · 1 h 30 min")
+    assert (found["stage"], found["duration"]) == ("Databases and SQL", "1 h 30 min")
+    assert heading.match("#" * (level + 1) + " A · 5 min") is None
+    assert heading.match("#" * level + " A · 5 mins") is None

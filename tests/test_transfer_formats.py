@@ -667,3 +667,19 @@ def test_jrnl_json_is_recognised_by_its_entries(document, expected):
     from journal.transfer.formats.jrnl_format import looks_like_jrnl_json
 
     assert looks_like_jrnl_json(document) is expected
+
+
+def test_an_entry_running_on_past_the_block_limit_names_its_file_and_line():
+    from journal.transfer.formats.zip_format import read_zip
+
+    too_long = "\n" * 110_002  # past an entry's 10 kB of notes and 100 kB of details
+    with pytest.raises(FormatError) as refused:
+        jrnl_text("[2026-03-14 18:30] Title" + too_long)
+    assert str(refused.value) == (
+        "line 1: this entry runs on past 110 kB; notes may be at most 10 kB."
+    )
+    with pytest.raises(FormatError) as refused:
+        read_zip(a_zip({"days/2026-03-14.md": day_file("## A · 5 min" + too_long)}))
+    assert str(refused.value) == (
+        "2026-03-14.md, line 5: this entry runs on past 110 kB; notes may be at most 10 kB."
+    )
