@@ -308,6 +308,11 @@ def test_markdown_reads_an_entry_with_its_details_and_notes():
     )
 
 
+def test_markdown_tags_lose_their_marks_and_keep_their_letters():
+    (read,) = read_markdown(DAY + "#### A · 5 min\n\n- Tags: #Xcode X ## #X\n").entries
+    assert read.tags == ["Xcode", "X", "X"]
+
+
 @pytest.mark.parametrize(
     ("link_line", "link"),
     [
@@ -369,6 +374,10 @@ def test_markdown_days_and_months_and_where_entries_are():
             DAY + "#### A · 5 min\n### Sunday 15 March 2026\nstray\n",
             "line 7: text outside an entry. Each entry starts with a heading such as "
             "“#### Python fundamentals · 45 min”.",
+        ),
+        (
+            TITLE + "#### A · 5 min\n",
+            "line 3: this entry is not under a day heading such as “### Saturday 14 March 2026”.",
         ),
         (
             "### Saturday 14 March 2026\n",
