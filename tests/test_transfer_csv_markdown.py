@@ -428,6 +428,11 @@ def test_an_entry_running_on_past_the_block_limit_is_refused():
         assert refused(read_markdown, over) == (
             "line 5: this entry runs on past 110 kB; notes may be at most 10 kB."
         )
+    with pytest.raises(FormatError) as error:
+        read_markdown(heading + "\n" * limit, where="j.md, ")
+    assert str(error.value) == (
+        "j.md, line 5: this entry runs on past 110 kB; notes may be at most 10 kB."
+    )
 
 
 @pytest.mark.parametrize("level", [2, 4])
