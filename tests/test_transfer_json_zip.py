@@ -774,6 +774,7 @@ NOT_A_JOURNAL_JSON = (
     [
         ("x.bin", b"date,stage\n\xff", NOT_RECOGNISED),
         ("x", b"just words", NOT_RECOGNISED),
+        ("x", "\u00a0\u2003\n".encode(), NOT_RECOGNISED),  # spaces no byte strip removes
         ("x", b"datestage,\n", NOT_RECOGNISED),
         (
             "x.json",
