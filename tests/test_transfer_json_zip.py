@@ -520,7 +520,7 @@ def day(body="", date="2026-03-14", matter=""):
 def test_zip_reads_day_files_in_date_order_from_any_folder():
     data = a_zip(
         {
-            "journal/2026-03-15.md": day("## B · 5 min\n\nsecond\n", date="2026-03-15"),
+            "journal/2026-03-15.md": day("## B · 5 min\n\nsecond\n", date='"2026-03-15"'),
             "2026-03-14.md": "\ufeff---\r\n"
             "# a comment\r\n"
             "\r\n"
@@ -529,6 +529,8 @@ def test_zip_reads_day_files_in_date_order_from_any_folder():
             '  - "A"\r\n'
             "  - 'it''s'\r\n"
             "  - plain\r\n"
+            "  # an indented comment\r\n"
+            "title: ''\r\n"
             "minutes:  45\r\n"
             "---\r\n"
             "\r\n"
@@ -547,7 +549,7 @@ def test_zip_reads_day_files_in_date_order_from_any_folder():
         "A",
         45,
         "first",
-        "2026-03-14.md, line 12",
+        "2026-03-14.md, line 14",
     )
     assert (second.study_date, second.stage, second.notes, second.where) == (
         date(2026, 3, 15),
