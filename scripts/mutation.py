@@ -49,7 +49,11 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
             "journal/transfer/formats/markdown_format.py",
             "journal/transfer/formats/markdown_blocks.py",
         ],
-        ["tests/test_transfer_formats.py", "tests/test_transfer_roundtrip.py"],
+        [
+            "tests/test_transfer_csv_markdown.py",
+            "tests/test_transfer_formats.py",
+            "tests/test_transfer_roundtrip.py",
+        ],
     ),
     "formats-json": (
         [
@@ -58,6 +62,7 @@ MODULES: dict[str, tuple[list[str], list[str]]] = {
             "journal/transfer/formats/zip_format.py",
         ],
         [
+            "tests/test_transfer_json_zip.py",
             "tests/test_transfer_formats.py",
             "tests/test_export_fixture.py",
             "tests/test_transfer_roundtrip.py",

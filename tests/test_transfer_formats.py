@@ -412,6 +412,8 @@ def test_jrnl_tags_lose_their_marks_and_empty_ones_are_dropped():
     )
     assert read.tags == ["python", "web"]
     assert read.notes == "Read\n\nTags: #python #web"
+    (read,) = jrnl_json({"date": "2026-03-14", "title": "Read", "tags": ["@Xcode", "X"]})
+    assert (read.notes, read.tags) == ("Read\n\nTags: #Xcode #X", ["xcode", "x"])
 
 
 def test_a_jrnl_time_is_read_in_the_importers_zone():
@@ -435,3 +437,249 @@ def test_a_malformed_jrnl_entry_is_refused_with_where_and_why(entry, message):
     with pytest.raises(FormatError) as refused:
         jrnl_json(entry)
     assert str(refused.value) == message
+
+
+# A jrnl journal file, read directly: headers, times, stars, tags and where each entry is.
+
+
+def jrnl_text(text, zone="UTC"):
+    from journal.transfer.formats.jrnl_format import read_jrnl_text
+
+    return read_jrnl_text(text, ZoneInfo(zone)).entries
+
+
+def test_a_jrnl_text_entry_reads_its_title_body_and_time():
+    (read,) = jrnl_text("[2026-03-14 18:30] Joins at last.\n2 hours on @sql joins.\n")
+    assert read.study_date == date(2026, 3, 14)
+    assert read.stage is None
+    assert read.minutes == 120
+    assert read.notes == "Joins at last.\n2 hours on #sql joins."
+    assert read.tags == ["sql"]
+    assert read.created_at == read.updated_at == datetime(2026, 3, 14, 18, 30)
+    assert read.where == "line 1"
+
+
+@pytest.mark.parametrize(
+    ("header", "created"),
+    [
+        ("[2026-03-14 18:30:45] Read", datetime(2026, 3, 14, 18, 30, 45)),
+        ("[2026-03-14T07:05] Read", datetime(2026, 3, 14, 7, 5)),
+        ("[2026-03-14 7:05] Read", datetime(2026, 3, 14, 7, 5)),
+        ("[2026-03-14 12:05 AM] Read", datetime(2026, 3, 14, 0, 5)),
+        ("[2026-03-14 12:05 PM] Read", datetime(2026, 3, 14, 12, 5)),
+        ("[2026-03-14 1:05 p.m.] Read", datetime(2026, 3, 14, 13, 5)),
+        ("[2026-03-14 11:59:59pm] Read", datetime(2026, 3, 14, 23, 59, 59)),
+        ("[2026-03-14 9:00 a.m.] Read", datetime(2026, 3, 14, 9, 0)),
+        ("[2026-03-14 18:30]Read", datetime(2026, 3, 14, 18, 30)),
+    ],
+)
+def test_jrnl_text_times_with_seconds_and_am_pm(header, created):
+    (read,) = jrnl_text(header + "\n")
+    assert (read.notes, read.created_at) == ("Read", created)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[2026-03-14 0:30 AM] Read\n",
+        "[2026-03-14 13:00 PM] Read\n",
+        "[2026-03-14 24:00] Read\n",
+        "[2026-03-14 18:60] Read\n",
+        "[2026-03-14 18:30:60] Read\n",
+        "[2026-02-30 18:30] Read\n",
+    ],
+)
+def test_a_jrnl_text_time_that_does_not_exist_is_refused(text):
+    with pytest.raises(FormatError) as refused:
+        jrnl_text("\n" + text)
+    assert str(refused.value) == "line 2: there is no such date or time."
+
+
+def test_a_jrnl_time_at_the_calendars_edge_in_a_far_zone_is_refused():
+    with pytest.raises(FormatError) as refused:
+        jrnl_text("[0001-01-01 00:30] First\n", zone="Asia/Tokyo")
+    assert str(refused.value) == "line 1: there is no such date or time."
+    with pytest.raises(FormatError) as refused:
+        jrnl_json({"date": "0001-01-01", "time": "00:30", "title": "x"}, zone="Asia/Tokyo")
+    assert str(refused.value) == "entry 1 (0001-01-01): there is no such date or time."
+
+
+def test_a_jrnl_body_keeps_its_first_lines_indent_and_letters():
+    (read,) = jrnl_text("[2026-03-14 18:30] Code\n\n    XML = parse(x)\nXor   \n\n")
+    assert read.notes == "Code\n    XML = parse(x)\nXor"
+
+
+def test_jrnl_notes_over_the_size_limit_are_refused_naming_the_line():
+    with pytest.raises(FormatError) as refused:
+        jrnl_text("[2026-03-14 18:30] Title\n" + "x" * 10_001)
+    assert str(refused.value) == "line 1: notes must be at most 10 kB; these are 10 kB."
+
+
+def test_jrnl_times_do_not_depend_on_the_servers_zone(monkeypatch):
+    import time as clock
+
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    clock.tzset()
+    try:
+        (read,) = jrnl_text("[2026-03-14 18:30] Read\n", zone="Europe/Paris")
+    finally:
+        monkeypatch.undo()
+        clock.tzset()
+    assert read.created_at == datetime(2026, 3, 14, 17, 30)
+
+
+@pytest.mark.parametrize(
+    ("title", "notes", "tags"),
+    [
+        ("Joins *", "Joins\n\nTags: #starred", ["starred"]),
+        ("Joins  *  ", "Joins\n\nTags: #starred", ["starred"]),
+        ("*", "Tags: #starred", ["starred"]),
+        ("Joins*", "Joins*", []),
+        ("Joins #starred *", "Joins #starred", ["starred"]),
+        ("Joins", "Joins", []),
+    ],
+)
+def test_a_starred_jrnl_text_entry_gets_the_starred_tag(title, notes, tags):
+    (read,) = jrnl_text(f"[2026-03-14 18:30] {title}\n")
+    assert (read.notes, read.tags) == (notes, tags)
+
+
+def test_jrnl_text_entries_and_their_lines():
+    text = (
+        "\n\n"
+        "[2026-03-14 18:30] First\n"
+        "\n"
+        "Body of the first, 20 min.\n"
+        "\n\n"
+        "[2026-03-15 08:00] \n"
+        "Only a body here.   \n"
+        "[2026-03-16 09:00]\n"
+    )
+    first, second, third = jrnl_text(text)
+    assert (first.notes, first.minutes, first.where) == (
+        "First\nBody of the first, 20 min.",
+        20,
+        "line 3",
+    )
+    assert (second.notes, second.minutes, second.where) == ("Only a body here.", None, "line 8")
+    assert (third.notes, third.where, third.study_date) == ("", "line 10", date(2026, 3, 16))
+
+
+@pytest.mark.parametrize(
+    ("body", "notes", "tags"),
+    [
+        ("mail me@example.org", "Read\nmail me@example.org", []),
+        ("@_private and @Python", "Read\n@_private and #Python", ["_private", "python"]),
+        ("@c++ and #web/dev", "Read\n#c++ and #web/dev", ["c", "web/dev"]),
+        ("(@sql)", "Read\n(@sql)", []),
+    ],
+)
+def test_jrnl_at_tags_become_the_journals_tags(body, notes, tags):
+    (read,) = jrnl_text(f"[2026-03-14 18:30] Read\n{body}\n")
+    assert (read.notes, read.tags) == (notes, tags)
+
+
+def test_jrnl_json_tags_already_in_the_text_are_not_added_again():
+    (read,) = jrnl_json(
+        {
+            "date": "2026-03-14",
+            "time": "07:05:09",
+            "title": "Read about @SQL",
+            "body": "\n\nand @web  \n\n",
+            "tags": ["@sql", "@Web", "@extra", "@Extra", "#more"],
+            "starred": True,
+        }
+    )
+    assert read.notes == "Read about #SQL\nand #web\n\nTags: #extra #Extra #more #starred"
+    assert read.tags == ["sql", "web", "extra", "extra", "more", "starred"]
+    assert read.created_at == datetime(2026, 3, 14, 7, 5, 9)
+    assert read.where == "entry 1 (2026-03-14)"
+
+
+@pytest.mark.parametrize("starred", [False, "yes", 1, None])
+def test_only_a_true_star_stars_a_jrnl_json_entry(starred):
+    (read,) = jrnl_json({"date": "2026-03-14", "title": "Read", "starred": starred})
+    assert (read.notes, read.tags) == ("Read", [])
+
+
+def test_a_jrnl_json_entry_without_a_time_is_at_midnight_and_numbered():
+    first, second = jrnl_json(
+        {"date": "2026-03-14", "title": "A", "time": ""},
+        {"date": "2026-03-15", "body": "B", "tags": None},
+        zone="Europe/Paris",
+    )
+    assert first.created_at == datetime(2026, 3, 13, 23, 0)
+    assert second.created_at == datetime(2026, 3, 14, 23, 0)
+    assert (second.notes, second.where) == ("B", "entry 2 (2026-03-15)")
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"date": 20260314}, "entry 1: “date” must be a date such as 2026-03-14."),
+        ({"date": "2026-03-14", "time": 1830}, f"{DAY_ONE}: “time” must be a time such as 18:30."),
+        (
+            {"date": "2026-03-14", "tags": ["@a", 5]},
+            f'{DAY_ONE}: “tags” must be a list of tags such as "@python".',
+        ),
+    ],
+)
+def test_a_jrnl_json_value_of_the_wrong_type_is_refused(entry, message):
+    with pytest.raises(FormatError) as refused:
+        jrnl_json(entry)
+    assert str(refused.value) == message
+
+
+# Which text and JSON are taken for jrnl's.
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("\n  \n[2026-03-14 18:30] Joins\n", True),
+        ("Joins\n[2026-03-14 18:30] Joins\n", False),
+        ("", False),
+        ("[2026-03-14 18:30]", True),
+        (" [2026-03-14 18:30] Joins", False),
+    ],
+)
+def test_jrnl_text_is_recognised_by_its_first_line(text, expected):
+    from journal.transfer.formats.jrnl_format import looks_like_jrnl_text
+
+    assert looks_like_jrnl_text(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        ({"tags": {}, "entries": []}, True),
+        ({"entries": []}, False),
+        ({"entries": [{"title": "t"}]}, True),
+        ({"entries": [{"body": "b"}]}, True),
+        ({"entries": [{"date": "2026-03-14"}]}, False),
+        ({"entries": ["title"]}, False),
+        ({"tags": {}, "entries": {}}, False),
+        ({"tags": {}}, False),
+        ([{"title": "t"}], False),
+    ],
+)
+def test_jrnl_json_is_recognised_by_its_entries(document, expected):
+    from journal.transfer.formats.jrnl_format import looks_like_jrnl_json
+
+    assert looks_like_jrnl_json(document) is expected
+
+
+def test_an_entry_running_on_past_the_block_limit_names_its_file_and_line():
+    from journal.transfer.formats.zip_format import read_zip
+
+    too_long = "\n" * 110_002  # past an entry's 10 kB of notes and 100 kB of details
+    with pytest.raises(FormatError) as refused:
+        jrnl_text("[2026-03-14 18:30] Title" + too_long)
+    assert str(refused.value) == (
+        "line 1: this entry runs on past 110 kB; notes may be at most 10 kB."
+    )
+    with pytest.raises(FormatError) as refused:
+        read_zip(a_zip({"days/2026-03-14.md": day_file("## A · 5 min" + too_long)}))
+    assert str(refused.value) == (
+        "2026-03-14.md, line 5: this entry runs on past 110 kB; notes may be at most 10 kB."
+    )

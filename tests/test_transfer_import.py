@@ -267,6 +267,7 @@ def test_jrnl_without_a_stage_waits_for_one(app, auth):
         ("3 exercises, no time", None),
         ("a 30h week", None),
         ("version 2.5 h", 150),
+        ("a 30h week, then 20 min", 20),
     ],
 )
 def test_jrnl_duration_comes_from_the_text_when_it_says_one(text, minutes):
