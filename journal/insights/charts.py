@@ -143,7 +143,8 @@ class DayCell:
     y: int
     coded: bool = False  # nothing logged, but time in the user's editor
     # What the cell's title and the table write, made once: the day (``Mon 23 Nov``), its
-    # time (``1 h 30 min``) and its stages' (``Python 1 h, SQL 30 min``, names escaped).
+    # time (``1 h 30 min``) and its stages' (``Python 1 h, SQL 30 min``). HTML already: the
+    # stage names in ``by_stage`` are escaped, for heatmap_cells and heatmap_rows only.
     label: str = ""
     time: str = ""
     by_stage: str = ""
