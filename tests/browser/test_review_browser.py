@@ -17,7 +17,9 @@ NOTES = [
 ]
 
 
-def journal_of_a_week(app, username="alice") -> None:
+def journal_of_a_week(app, username="alice") -> str:
+    """Entries on three days of last week (every one of them in the past, whatever day the
+    tests run on; this week's Wednesday is refused on a Monday); the week's review path."""
     from journal.auth.services import get_user_by_name
     from journal.clock import user_today, week_bounds
     from journal.entries.forms import EntryForm
@@ -26,7 +28,7 @@ def journal_of_a_week(app, username="alice") -> None:
 
     with app.app_context():
         user = get_user_by_name(username)
-        first = week_bounds(user_today(user), user.week_start)[0]
+        first = week_bounds(user_today(user), user.week_start)[0] - timedelta(days=7)
         stage = stages_of(user)[0]
         for n, (notes, link) in enumerate(NOTES):
             form = {
@@ -37,12 +39,12 @@ def journal_of_a_week(app, username="alice") -> None:
                 "link": link or "",
             }
             create_entry(user, EntryForm.read(form, user=user))
+    return f"/review/{first.isoformat()}"
 
 
 def test_the_review_shows_every_blocker_and_the_links(signed_in, live_server):
     page = signed_in
-    journal_of_a_week(live_server.app)
-    page.goto(live_server.url + "/review")
+    page.goto(live_server.url + journal_of_a_week(live_server.app))
     blocked = page.locator("#review-blocked")
     expect(blocked.get_by_role("heading")).to_have_text("What blocked me")
     items = blocked.locator("li")
