@@ -177,6 +177,17 @@ def backdate_timer(app, minutes, username="alice"):
         db.session.commit()
 
 
+@contextlib.contextmanager
+def cpu_time_under(seconds: float, what: str = "the block"):
+    """Fail unless the block's work takes under ``seconds`` of this thread's CPU time: the
+    work done, however busy the cores are with other work (wall time under load measures
+    the waiting). For generous bounds that catch super-linear growth, never for speed."""
+    began = time.thread_time()
+    yield
+    spent = time.thread_time() - began
+    assert spent < seconds, f"{what} took {spent:.2f} s of CPU, over {seconds} s"
+
+
 def at_once(count: int, send) -> list[int]:
     """Call ``send(number)`` from ``count`` threads released together; their statuses, sorted."""
     start = threading.Barrier(count)

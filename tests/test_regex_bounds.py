@@ -8,8 +8,6 @@ pattern in journal/schema.py reads only the project's own files.)
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from journal.auth.services import USERNAME_RE
@@ -18,6 +16,8 @@ from journal.entries.forms import safe_form_id
 from journal.entries.notes import drop_empty_sections, extract_tags
 from journal.entries.services import valid_idempotency_key
 from journal.roadmap.services import COLOR_RE
+
+from .support import cpu_time_under
 
 N = 100_000
 RUNS = [
@@ -33,11 +33,8 @@ RUNS = [
 
 
 def bounded(function, text):
-    # This thread's CPU time: the work done, however busy the cores are with other work.
-    began = time.thread_time()
-    result = function(text)
-    assert time.thread_time() - began < 2, repr(text[:20])
-    return result
+    with cpu_time_under(2, repr(text[:20])):
+        return function(text)
 
 
 def duration_or_none(text):
