@@ -198,11 +198,12 @@ def calendar(user: User, today: date) -> Calendar:
             by_stage = ", ".join(
                 f"{names[stage.id]} {duration_text(spent)}" for stage, spent in breakdown
             )
+            time = duration_text(minutes)
             cell = DayCell(
-                day, minutes, level, breakdown, x, y, False, label, duration_text(minutes), by_stage
+                day, minutes, level, breakdown, x, y, label=label, time=time, by_stage=by_stage
             )
         else:
-            cell = DayCell(day, 0, 0, [], x, y, day in coded, label)
+            cell = DayCell(day, 0, 0, [], x, y, coded=day in coded, label=label)
         cells.append(cell)
         if day.day == 1 or n == 0:
             months.append((MONTHS[day.month - 1], x))
