@@ -42,6 +42,14 @@ QUERY_MAX = 60
 _WORD_START = re.compile(r"[^\W_]+")  # the words of a zone's text, to match by their starts
 
 
+@cache
+def zone_info(name: str) -> ZoneInfo:
+    """The zone's rules, read once. ``ZoneInfo`` holds on to only its last few zones (the
+    rest it keeps weakly), so without this each of the settings page's 400 labels read and
+    parsed its zone's file again on every render."""
+    return ZoneInfo(name)
+
+
 @dataclass(frozen=True)
 class Zone:
     name: str  # the IANA name, what is saved
@@ -55,7 +63,7 @@ class Zone:
 
     def label(self, now: datetime) -> str:
         """``Berlin, Germany (UTC+01:00)``, the offset as it is at ``now``."""
-        offset = now.astimezone(ZoneInfo(self.name)).utcoffset()
+        offset = now.astimezone(zone_info(self.name)).utcoffset()
         minutes = int(offset.total_seconds() // 60) if offset else 0
         sign = "+" if minutes >= 0 else "-"
         hours, rest = divmod(abs(minutes), 60)
