@@ -8,14 +8,12 @@ field at once. services.change_password and services.delete_account read them.
 
 from __future__ import annotations
 
-import zoneinfo
-
 from wtforms import StringField
 
 from ..forms import Form, Invalid, one_of
 from .names import normalize_username
 from .passwords import password_problem
-from .services import TIMEZONE_WRONG, username_problem, valid_timezone
+from .services import TIMEZONE_WRONG, timezone_names, username_problem, valid_timezone
 
 
 class AccountForm(Form):
@@ -55,7 +53,7 @@ class TimezoneForm(Form):
     timezone = StringField(default="")
 
     def validate_timezone(self, field):
-        one_of(field, zoneinfo.available_timezones(), TIMEZONE_WRONG)
+        one_of(field, timezone_names(), TIMEZONE_WRONG)
 
     def cleaned(self) -> str:
         return self.timezone.data

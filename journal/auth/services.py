@@ -8,6 +8,7 @@ import secrets
 import zoneinfo
 from contextlib import suppress
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import Table, bindparam, delete, func, or_, select
@@ -62,8 +63,15 @@ def get_user_by_name(username: str) -> User | None:
 TIMEZONE_WRONG = "Time zone must be one from the list, such as Europe/Paris."
 
 
+@cache
+def timezone_names() -> frozenset[str]:
+    """Every zone the tz database names. ``zoneinfo.available_timezones()`` walks its
+    folders again on each call, and the database does not change while the app runs."""
+    return frozenset(zoneinfo.available_timezones())
+
+
 def valid_timezone(name: str) -> bool:
-    return name in zoneinfo.available_timezones()
+    return name in timezone_names()
 
 
 def username_problem(username: str) -> str | None:

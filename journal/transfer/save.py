@@ -16,11 +16,11 @@ from __future__ import annotations
 import operator
 import time
 from dataclasses import dataclass, field
-from zoneinfo import available_timezones
 
 from sqlalchemy import Table, func, insert, select, text, update
 
 from ..auth.models import User
+from ..auth.services import valid_timezone
 from ..daily.models import EntryTemplate, WeeklyReview
 from ..db import insert_or_ignore, utcnow
 from ..entries.models import Entry, EntryTag, entry_topics
@@ -85,7 +85,7 @@ class ImportRows:
 def prepare_rows(user_id: int, plan: ImportPlan) -> ImportRows:
     """The rows that saving ``plan`` writes, ready to insert: no lock is needed to make them."""
     rows = ImportRows(user_changes=dict(plan.goals))
-    if plan.timezone in available_timezones():
+    if valid_timezone(plan.timezone):
         rows.user_changes["timezone"] = plan.timezone
     now = utcnow()
     stage_ids, topic_ids = _roadmap_rows(rows, user_id, plan, now)
