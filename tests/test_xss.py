@@ -169,11 +169,13 @@ class Corpus:
                 name = fits(string, 120, "blank topic")
                 self.save("topic edit", f"/roadmap/topics/{topic_id}", {"name": name})
             self.save("entry edit", f"/entries/{entry_id}", self._entry(stage_id, topic_id, string))
-        # Archived stages and topics are shown in places of their own.
+        # Archived stages and topics are shown in places of their own, on the pages fetched
+        # next. Archived as a form without htmx does it (a redirect): the htmx answer is the
+        # whole roadmap, and rendering it after each archive made a fifth of the quick run.
         for stage_id in self.stages[::7]:
-            assert c.post(f"/roadmap/stages/{stage_id}/archive", headers=HX).status_code == 200
+            assert c.post(f"/roadmap/stages/{stage_id}/archive").status_code == 303
         for topic_id in self.topics[3::7]:
-            assert c.post(f"/roadmap/topics/{topic_id}/archive", headers=HX).status_code == 200
+            assert c.post(f"/roadmap/topics/{topic_id}/archive").status_code == 303
 
     def reject_everything(self):
         """Forms refused for another field show the text again."""
