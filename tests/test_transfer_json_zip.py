@@ -443,6 +443,32 @@ VERSION = "“version” must be a whole number such as 1."
             "review 1 (week of 2026-03-09): “updated_at” must be a time such as "
             "2026-03-14T18:30:00Z, or null.",
         ),
+        (
+            {"reviews": [{"week_start": "2026-03-09", "created_at": 5}]},
+            "review 1 (week of 2026-03-09): “created_at” must be a time such as "
+            "2026-03-14T18:30:00Z, or null.",
+        ),
+        (
+            {"stages": [{"name": "B", "created_at": 4}]},
+            "stage 1 (“B”): “created_at” must be a time such as 2026-03-14T18:30:00Z, or null.",
+        ),
+        (
+            {"stages": [{"name": "B", "topics": [{"name": "t", "archived_at": "x"}]}]},
+            "stage 1 (“B”), topic 1: “archived_at” must be a time such as 2026-03-14T18:30:00Z, "
+            "or null.",
+        ),
+        (
+            {"stages": [{"name": "B", "topics": [{"name": "t", "position": "1"}]}]},
+            "stage 1 (“B”), topic 1: “position” must be a whole number, or null.",
+        ),
+        (
+            {"entries": [{"date": "2026-03-14", "stage": "A", "notes": 5}]},
+            "entry 1 (2026-03-14): “notes” must be a text.",
+        ),
+        (
+            {"entries": [{"date": "2026-03-14", "stage": "A", "link": ["x"]}]},
+            "entry 1 (2026-03-14): “link” must be a text.",
+        ),
     ],
 )
 def test_json_values_out_of_place_are_refused_naming_where(parts, message):
@@ -839,4 +865,27 @@ def test_json_nesting_and_size_are_bounded_before_parsing():
     ]
     assert refused(load_json, '{"a": 1,\n  "b": }') == (
         "line 2, column 8: this is not valid JSON (Expecting value)."
+    )
+
+
+def test_objects_count_towards_the_json_size_bound():
+    assert refused(load_json, "[" + "{}," * 18315 + "{}]") == (
+        "This JSON has 18,317 objects and lists: the file holds more than 5,000 entries, the "
+        "most one import takes." + PARTS
+    )
+    assert len(load_json("[" + "{}," * 18314 + "{}]")) == 18315
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{\n"a": 1,\n"b": }',
+        b'{\r\n"a": 1,\r\n"b": }',
+        b'{\r"a": 1,\r"b": }',
+        b'{\r\n"a": 1,\r"b": }',
+    ],
+)
+def test_any_line_end_counts_once_in_json_messages(data):
+    assert refused(read_file, data, "x.json") == (
+        "line 3, column 6: this is not valid JSON (Expecting value)."
     )
