@@ -13,7 +13,7 @@ import pytest
 
 from journal.transfer.formats import Source, detect, load_json, read_file
 from journal.transfer.formats.json_format import read_json, write_json
-from journal.transfer.formats.zip_format import read_zip, write_zip
+from journal.transfer.formats.zip_format import _lines, read_zip, write_zip
 from journal.transfer.records import (
     EntryRecord,
     FormatError,
@@ -443,6 +443,32 @@ VERSION = "“version” must be a whole number such as 1."
             "review 1 (week of 2026-03-09): “updated_at” must be a time such as "
             "2026-03-14T18:30:00Z, or null.",
         ),
+        (
+            {"reviews": [{"week_start": "2026-03-09", "created_at": 5}]},
+            "review 1 (week of 2026-03-09): “created_at” must be a time such as "
+            "2026-03-14T18:30:00Z, or null.",
+        ),
+        (
+            {"stages": [{"name": "B", "created_at": 4}]},
+            "stage 1 (“B”): “created_at” must be a time such as 2026-03-14T18:30:00Z, or null.",
+        ),
+        (
+            {"stages": [{"name": "B", "topics": [{"name": "t", "archived_at": "x"}]}]},
+            "stage 1 (“B”), topic 1: “archived_at” must be a time such as 2026-03-14T18:30:00Z, "
+            "or null.",
+        ),
+        (
+            {"stages": [{"name": "B", "topics": [{"name": "t", "position": "1"}]}]},
+            "stage 1 (“B”), topic 1: “position” must be a whole number, or null.",
+        ),
+        (
+            {"entries": [{"date": "2026-03-14", "stage": "A", "notes": 5}]},
+            "entry 1 (2026-03-14): “notes” must be a text.",
+        ),
+        (
+            {"entries": [{"date": "2026-03-14", "stage": "A", "link": ["x"]}]},
+            "entry 1 (2026-03-14): “link” must be a text.",
+        ),
     ],
 )
 def test_json_values_out_of_place_are_refused_naming_where(parts, message):
@@ -646,6 +672,10 @@ NOT_A_DAY = ": not a day file. A Roadbook zip holds one file per day, named like
             "x" * 80 + NOT_A_DAY,
         ),
         ({"days/2026-13-01.md": day(date="2026-13-01")}, "2026-13-01.md: there is no such date."),
+        (
+            {"days/2026/2026-13-01.md": day(date="2026-13-01")},
+            "2026-13-01.md: there is no such date.",
+        ),
     ],
 )
 def test_zip_members_that_are_not_day_files_are_refused(files, message):
@@ -717,6 +747,45 @@ def test_zip_sizes_and_counts_are_bounded():
     assert refused(read_zip, a_zip(most)) == "x0.md" + NOT_A_DAY
     two = {f"2026-03-{n:02d}.md": day(date=f"2026-03-{n:02d}") + "\n" * 10 for n in (1, 2)}
     assert read_zip(a_zip(two)).entries == []
+
+
+def test_the_same_day_in_two_folders_is_read_in_name_order():
+    data = a_zip(
+        {
+            "journal/b/2026-03-14.md": day("## B · 5 min\n"),
+            "journal/a/2026-03-14.md": day("## A · 10 min\n"),
+            "__MACOSX/2026-03-14.md": b"\x00\x05\x16\x07",  # what macOS adds, never a day file
+        }
+    )
+    assert [(e.stage, e.minutes, e.where) for e in read_zip(data).entries] == [
+        ("A", 10, "2026-03-14.md, line 5"),
+        ("B", 5, "2026-03-14.md, line 5"),
+    ]
+
+
+def test_a_zip_line_is_read_up_to_the_limit_and_refused_past_it():
+    # _lines reads one line at a time from any binary file, here one that stops exactly at
+    # the size asked for (zipfile may hand over a little more).
+    fits = io.BytesIO(b"x" * 439_999 + b"\n")  # 440,000 bytes with its line end
+    assert list(_lines(fits, "2026-03-14.md")) == ["x" * 439_999]
+    over = io.BytesIO(b"---\n" + b"x" * 440_000 + b"\n")
+    assert refused(list, _lines(over, "2026-03-14.md")) == (
+        "2026-03-14.md, line 2: the line is longer than 440 kB; an entry's notes may be at "
+        "most 10 kB."
+    )
+
+
+def test_zip_notes_lines_that_look_like_an_entry_heading_are_escaped_and_read_back():
+    entry = EntryRecord(
+        study_date=date(2026, 3, 14), stage="A", minutes=5, notes="# Title\n## B · 5 min"
+    )
+    archive = zipfile.ZipFile(io.BytesIO(write_zip(JournalData(entries=[entry]))))
+    assert (
+        archive.read("2026-03-14.md").decode().endswith("## A · 5 min\n\n# Title\n\\## B · 5 min\n")
+    )
+    written = day("## A · 5 min\n\n# Title\n\\## B · 5 min\n\\plain\n")
+    (read,) = read_zip(a_zip({"2026-03-14.md": written})).entries
+    assert (read.stage, read.notes) == ("A", "# Title\n## B · 5 min\n\\plain")
 
 
 # The registry: which format a file is taken for, and the messages when none fits.
@@ -839,4 +908,27 @@ def test_json_nesting_and_size_are_bounded_before_parsing():
     ]
     assert refused(load_json, '{"a": 1,\n  "b": }') == (
         "line 2, column 8: this is not valid JSON (Expecting value)."
+    )
+
+
+def test_objects_count_towards_the_json_size_bound():
+    assert refused(load_json, "[" + "{}," * 18315 + "{}]") == (
+        "This JSON has 18,317 objects and lists: the file holds more than 5,000 entries, the "
+        "most one import takes." + PARTS
+    )
+    assert len(load_json("[" + "{}," * 18314 + "{}]")) == 18315
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b'{\n"a": 1,\n"b": }',
+        b'{\r\n"a": 1,\r\n"b": }',
+        b'{\r"a": 1,\r"b": }',
+        b'{\r\n"a": 1,\r"b": }',
+    ],
+)
+def test_any_line_end_counts_once_in_json_messages(data):
+    assert refused(read_file, data, "x.json") == (
+        "line 3, column 6: this is not valid JSON (Expecting value)."
     )
