@@ -109,6 +109,11 @@ def clean_text(value: str | None) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
+def clean_name(value: str | None) -> str:
+    """A name on one line: ``clean_text``, then every run of spaces and line ends one space."""
+    return " ".join(clean_text(value).split())
+
+
 class IdConverter(IntegerConverter):
     """``<int:…>`` in a route: an id too large for the database matches no route (a 404)."""
 

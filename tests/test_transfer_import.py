@@ -510,3 +510,26 @@ def test_the_size_limit_message_also_comes_with_csrf_on(make_app):
     response = upload(client, b"x" * (1024 * 1024 + 1), "big.json")
     assert response.status_code == 413
     assert alert(response).startswith("The file is larger than 1 MB, the limit for uploads.")
+
+
+def test_nul_bytes_in_names_and_links_are_dropped_like_in_typed_ones(app, auth):
+    """PostgreSQL refuses a NUL byte in text; a typed name loses it, and so does an imported one."""
+    auth.create("alice")
+    data = (
+        b"date,stage,minutes,topics,notes,link\n"
+        b"2026-03-14,Ru\x00st,60,Own\x00ership; \x00,n\x00otes,https://exa\x00mple.org/a\n"
+    )
+    plan = import_bytes(app, "alice", data, "x.csv")
+    assert [stage.name for stage in plan.new_stages] == ["Rust"]
+    (row,) = entry_rows(app)
+    assert row[1:5] == ("Rust", 60, ("Ownership",), "notes")
+    assert row[7] == "https://example.org/a"
+
+
+def test_a_stage_name_of_nul_bytes_alone_is_refused(app, auth):
+    auth.create("alice")
+    data = b"date,stage,minutes,notes\n2026-03-14,\x00\x00,60,n\n"
+    with pytest.raises(FormatError) as error:
+        import_bytes(app, "alice", data, "x.csv")
+    assert str(error.value) == "line 2: a stage name must be 1 to 80 characters."
+    assert count(app, Entry, "alice") == 0

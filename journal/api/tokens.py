@@ -15,7 +15,7 @@ from ..auth.services import token_digest
 from ..db import utcnow, write_transaction
 from ..extensions import db
 from ..forms import Form, Invalid, one_of
-from ..validation import ValidationError, clean_text
+from ..validation import ValidationError, clean_name
 from . import ratelimit
 from .models import SCOPES, ApiToken
 
@@ -56,7 +56,7 @@ class TokenForm(Form):
     expires = StringField()
 
     def validate_name(self, field):
-        field.data = " ".join(clean_text(field.data).split())
+        field.data = clean_name(field.data)
         if not field.data:
             raise Invalid("Name is required: say where the token is used, such as “laptop”.")
         if len(field.data) > NAME_MAX:

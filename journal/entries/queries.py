@@ -23,7 +23,7 @@ from ..clock import week_bounds
 from ..extensions import db
 from ..roadmap.models import Stage, Topic
 from ..roadmap.queries import StageRef
-from ..validation import clean_text, parse_date_range, parse_id
+from ..validation import clean_name, clean_text, parse_date_range, parse_id
 from .models import Entry, EntryTag, entry_topics
 from .notes import clean_tag
 
@@ -285,7 +285,7 @@ def parse_filters(args: Mapping[str, str]) -> JournalFilters:
     filters.tag = clean_tag(clean_text(args.get("tag")))[:50]
     filters.date_from, filters.date_to, date_errors = parse_date_range(args)
     filters.errors.update(date_errors)
-    filters.q = " ".join(clean_text(args.get("q")).split())[:SEARCH_MAX]
+    filters.q = clean_name(args.get("q"))[:SEARCH_MAX]
     filters.unknown_duration = (args.get("duration") or "").strip() == "unknown"
     return filters
 

@@ -9,7 +9,7 @@ from ..entries.duration import MAX_MINUTES
 from ..entries.notes import NOTES_MAX_BYTES
 from ..entries.services import EARLIEST_DATE, LINK_MAX
 from ..roadmap.services import DESCRIPTION_MAX, MAX_WEEKS, STAGE_NAME_MAX, TOPIC_NAME_MAX
-from ..validation import clean_text
+from ..validation import clean_name, clean_text
 from .records import DURATION_RANGE, EntryRecord, FormatError, StageRecord, name_key
 
 
@@ -23,18 +23,18 @@ def check_entry(entry: EntryRecord, latest: date) -> None:
             f"dates up to {latest.isoformat()} are accepted."
         )
     if entry.stage is not None:
-        entry.stage = " ".join(entry.stage.split())
+        entry.stage = clean_name(entry.stage)
         if not entry.stage or len(entry.stage) > STAGE_NAME_MAX:
             raise FormatError(f"{where}: a stage name must be 1 to {STAGE_NAME_MAX} characters.")
     if entry.minutes is not None and not 1 <= entry.minutes <= MAX_MINUTES:
         raise FormatError(f"{where}: {DURATION_RANGE}")
     check_notes_size(entry.notes, where)
-    entry.topics = [" ".join(topic.split()) for topic in entry.topics if topic.strip()]
+    entry.topics = [name for name in map(clean_name, entry.topics) if name]
     if any(len(topic) > TOPIC_NAME_MAX for topic in entry.topics):
         raise FormatError(f"{where}: a topic name must be at most {TOPIC_NAME_MAX} characters.")
     entry.topics = list({name_key(topic): topic for topic in reversed(entry.topics)}.values())[::-1]
     if entry.link is not None:
-        link = entry.link.strip()
+        link = clean_text(entry.link)
         parts = urlsplit(link)
         if (
             len(link) > LINK_MAX
@@ -61,7 +61,7 @@ def check_stages(stages: list[StageRecord]) -> None:
     seen: set[str] = set()
     for n, stage in enumerate(stages, start=1):
         where = f"stage {n} (“{stage.name}”)"
-        stage.name = " ".join(stage.name.split())
+        stage.name = clean_name(stage.name)
         if not stage.name or len(stage.name) > STAGE_NAME_MAX:
             raise FormatError(f"{where}: a stage name must be 1 to {STAGE_NAME_MAX} characters.")
         if name_key(stage.name) in seen:
@@ -74,7 +74,7 @@ def check_stages(stages: list[StageRecord]) -> None:
             raise FormatError(f"{where}: the description is longer than {DESCRIPTION_MAX}.")
         topic_names: set[str] = set()
         for topic in stage.topics:
-            topic.name = " ".join(topic.name.split())
+            topic.name = clean_name(topic.name)
             if not topic.name or len(topic.name) > TOPIC_NAME_MAX:
                 raise FormatError(
                     f"{where}: a topic name must be 1 to {TOPIC_NAME_MAX} characters."
