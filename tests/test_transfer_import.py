@@ -533,3 +533,18 @@ def test_a_stage_name_of_nul_bytes_alone_is_refused(app, auth):
         import_bytes(app, "alice", data, "x.csv")
     assert str(error.value) == "line 2: a stage name must be 1 to 80 characters."
     assert count(app, Entry, "alice") == 0
+
+
+def test_nul_bytes_in_a_json_roadmap_are_dropped(app, auth):
+    auth.create("alice")
+    document = {
+        "format": "roadbook-journal",
+        "version": 1,
+        "stages": [{"name": "Ru\x00st", "topics": [{"name": "Own\x00ership"}]}],
+        "entries": [{"date": "2026-03-14", "stage": "Rust", "minutes": 60, "notes": "n"}],
+    }
+    plan = import_bytes(app, "alice", json.dumps(document).encode(), "x.json")
+    assert [stage.name for stage in plan.new_stages] == ["Rust"]
+    assert plan.new_topics == [("Rust", "Ownership")]
+    (row,) = entry_rows(app)
+    assert row[1:3] == ("Rust", 60)

@@ -6,10 +6,11 @@ is compared with the same page showing harmless text: the attack must add no scr
 element, event handler, htmx attribute or script URL. Text typed as plain text must come
 back exactly as typed.
 
-The project's own cases take every path, as htmx and as plain forms, and every response
-is checked. The big list of naughty strings (500-odd) takes a quicker route: created
-everywhere and edited into notes with plain form posts, refused entry and stage forms as
-fragments, and the pages of every 25th item besides the lists that show them all.
+The project's own cases take every path, as htmx and as plain forms, and every saving
+response is checked (archiving is a plain form post: what it shows is checked on the
+pages). The big list of naughty strings (500-odd) takes a quicker route: created everywhere
+and edited into notes with plain form posts, refused entry and stage forms as fragments,
+and the pages of every 25th item besides the lists that show them all.
 """
 
 from __future__ import annotations

@@ -70,7 +70,7 @@ def timezone_names() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 
 
-def valid_timezone(name: str) -> bool:
+def valid_timezone(name: str | None) -> bool:
     return name in timezone_names()
 
 
