@@ -92,7 +92,10 @@ def empty_database(databases, tmp_path):
 def template_cache(tmp_path_factory):
     """Jinja's own cache of compiled templates, shared by every app of a test process: each
     app has a Jinja environment of its own, and compiling the templates again for each test
-    took about a quarter of a test's time."""
+    took about a quarter of a test's time. The cache knows a template by its name and source
+    alone, so it holds only while every app builds its Jinja environment the same way
+    (journal/templating.py): a test that changed autoescaping or an extension would be
+    handed templates compiled without the change."""
     return FileSystemBytecodeCache(str(tmp_path_factory.mktemp("templates")))
 
 
