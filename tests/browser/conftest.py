@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import expect
 
 from journal import create_app
 from journal.extensions import db
@@ -145,6 +146,13 @@ def signed_in_context(browser, live_server, **options):
     page.problems = PageProblems(page)
     sign_in(page, live_server.url)
     return context, page
+
+
+def htmx_ready(locator, timeout: float | None = None) -> None:
+    """Wait until htmx has set up ``locator``'s element: htmx marks an element it has
+    processed, in the same step as it adds its listeners, so events sent after this are
+    heard (a click before it submits the form as a page would, without htmx)."""
+    expect(locator).to_have_attribute("data-htmx-powered", "true", timeout=timeout)
 
 
 def sign_in(page, url: str, username: str = "alice", password: str = PASSWORD) -> None:

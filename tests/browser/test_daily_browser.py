@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 
 from ..support import backdate_timer, midday_zone, set_timezone
-from .conftest import sign_in
+from .conftest import htmx_ready, sign_in
 
 
 def test_timer_survives_a_reload_and_stop_fills_the_form(signed_in, live_server):
@@ -61,6 +61,7 @@ def test_keyboard_shortcuts(signed_in, live_server):
     page.locator("h1").click()
     page.keyboard.press("t")
     expect(page.locator("#timer")).to_have_class(re.compile("is-running"))
+    htmx_ready(page.locator("#timer form").filter(has=page.locator("[data-shortcut-timer]")))
     page.keyboard.press("t")
     expect(page.locator("#quick-add-duration")).to_have_value("1m")
     page.locator("h1").click()

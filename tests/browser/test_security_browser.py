@@ -19,6 +19,7 @@ from journal.roadmap.models import Stage
 from journal.validation import clean_text
 
 from ..xss_corpus import OWN_CASES, blns
+from .conftest import htmx_ready
 
 
 class Watch:
@@ -45,13 +46,6 @@ class Watch:
 
 # A page of hundreds of entries, on a busy machine, takes seconds to render and set up.
 LONG_PAGE = 30_000
-
-
-def htmx_ready(locator) -> None:
-    """Wait until htmx has set up ``locator``'s element: htmx marks an element it has
-    processed, in the same step as it adds its listeners, so events sent after this are
-    heard."""
-    expect(locator).to_have_attribute("data-htmx-powered", "true", timeout=LONG_PAGE)
 
 
 def htmx_idle(page) -> None:
@@ -127,7 +121,7 @@ def test_pages_full_of_attack_strings_run_nothing(signed_in, live_server):
 
     # htmx at work on these entries: search, inline edit and save, the topic picker. On a
     # page this long htmx takes a while to set up: type only once it listens to the form.
-    htmx_ready(page.locator("form.filters"))
+    htmx_ready(page.locator("form.filters"), timeout=LONG_PAGE)
     page.get_by_label("Search notes").fill("onerror")
     expect(page.locator("#journal-results")).to_contain_text(
         "matching the filters", timeout=LONG_PAGE
@@ -139,10 +133,10 @@ def test_pages_full_of_attack_strings_run_nothing(signed_in, live_server):
     htmx_idle(page)
     page.goto(live_server.url + "/", timeout=LONG_PAGE)
     first = page.locator("#today-entries article.entry").first
-    htmx_ready(first.get_by_role("link", name=re.compile("^Edit")))
+    htmx_ready(first.get_by_role("link", name=re.compile("^Edit")), timeout=LONG_PAGE)
     first.get_by_role("link", name=re.compile("^Edit")).click()
     form = page.locator("form.entry-form-edit")
-    htmx_ready(form)
+    htmx_ready(form, timeout=LONG_PAGE)
     form.get_by_label("Notes").fill(
         "Edited: <img src=x onerror=alert(2)> <script>alert(3)</script>"
     )
@@ -150,7 +144,7 @@ def test_pages_full_of_attack_strings_run_nothing(signed_in, live_server):
     expect(page.locator("#today-entries")).to_contain_text("Edited:")
     htmx_idle(page)
     stage_choice = page.locator("#quick-add").get_by_label("Stage")
-    htmx_ready(stage_choice)
+    htmx_ready(stage_choice, timeout=LONG_PAGE)
     stage_choice.select_option(index=2)
     expect(page.locator("#quick-add-topics")).to_contain_text("(optional")
     htmx_idle(page)
@@ -159,10 +153,10 @@ def test_pages_full_of_attack_strings_run_nothing(signed_in, live_server):
     # and the saved heading waited for as long as this long page takes.
     second = page.locator(".stage").nth(1)
     edit = second.get_by_role("link", name=re.compile("^Edit"))
-    htmx_ready(edit)
+    htmx_ready(edit, timeout=LONG_PAGE)
     edit.click()
     form = second.locator("form.stage-form")
-    htmx_ready(form)
+    htmx_ready(form, timeout=LONG_PAGE)
     form.get_by_role("button", name="Save stage").click()
     expect(second.locator("h2")).to_be_visible(timeout=LONG_PAGE)
 
@@ -192,7 +186,7 @@ def test_htmx_features_work_under_the_content_security_policy(signed_in, live_se
     # Stage change loads its topics; inline edit, cancel; delete and undo. The form was
     # just swapped in: choose only once htmx listens to its stage, and open the topics
     # only once the picker they come in has been swapped in and settled.
-    htmx_ready(quick.get_by_label("Stage"))
+    htmx_ready(quick.get_by_label("Stage"), timeout=LONG_PAGE)
     quick.get_by_label("Stage").select_option(label="DevOps and deployment")
     expect(quick.locator("summary")).to_contain_text("from DevOps and deployment")
     htmx_idle(page)
@@ -228,7 +222,7 @@ def test_htmx_features_work_under_the_content_security_policy(signed_in, live_se
     htmx_idle(page)
     topic.locator("summary").click()  # the row's menu
     topic.get_by_role("link", name=re.compile("^Rename")).click()
-    htmx_ready(page.locator(".topic-editing form"))
+    htmx_ready(page.locator(".topic-editing form"), timeout=LONG_PAGE)
     page.locator(".topic-editing input[name=name]").fill("Descriptors, properly")
     page.locator(".topic-editing").get_by_role("button", name="Save").click()
     topic = page.locator(".topic").filter(has_text="Descriptors, properly")
