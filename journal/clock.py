@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from functools import cache
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -10,9 +11,18 @@ if TYPE_CHECKING:
     from .auth.models import User
 
 
+@cache
+def zone_info(name: str) -> ZoneInfo:
+    """The zone's rules, read once (a name it does not know raises, and is not kept).
+    ``ZoneInfo`` holds on to only its last few zones (the rest it keeps weakly): without
+    this, each of the settings page's 400 labels read and parsed its zone's file again on
+    every render."""
+    return ZoneInfo(name)
+
+
 def user_zone(user: User) -> ZoneInfo:
     try:
-        return ZoneInfo(user.timezone or "UTC")
+        return zone_info(user.timezone or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
         return ZoneInfo("UTC")
 

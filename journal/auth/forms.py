@@ -13,7 +13,8 @@ from wtforms import StringField
 from ..forms import Form, Invalid, one_of
 from .names import normalize_username
 from .passwords import password_problem
-from .services import TIMEZONE_WRONG, timezone_names, username_problem, valid_timezone
+from .services import TIMEZONE_WRONG, username_problem, valid_timezone
+from .timezones import timezone_names
 
 
 class AccountForm(Form):

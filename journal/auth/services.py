@@ -5,10 +5,8 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import zoneinfo
 from contextlib import suppress
 from datetime import timedelta
-from functools import cache
 
 from flask import current_app
 from sqlalchemy import Table, bindparam, delete, func, or_, select
@@ -21,6 +19,7 @@ from ..validation import ValidationError
 from .models import FailedLogin, LoginSession, User
 from .names import normalize_username
 from .passwords import hash_password, needs_rehash, password_problem, verify_password
+from .timezones import timezone_names
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
 USERNAME_RULE = (
@@ -61,13 +60,6 @@ def get_user_by_name(username: str) -> User | None:
 
 
 TIMEZONE_WRONG = "Time zone must be one from the list, such as Europe/Paris."
-
-
-@cache
-def timezone_names() -> frozenset[str]:
-    """Every zone the tz database names. ``zoneinfo.available_timezones()`` walks its
-    folders again on each call, and the database does not change while the app runs."""
-    return frozenset(zoneinfo.available_timezones())
 
 
 def valid_timezone(name: str | None) -> bool:

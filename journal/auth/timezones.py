@@ -10,11 +10,13 @@ shown, whatever it is.
 from __future__ import annotations
 
 import re
+import zoneinfo
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from importlib.resources import files
-from zoneinfo import ZoneInfo
+
+from ..clock import zone_info
 
 # The zones most people pick, in order of the hour: offered before the regions.
 COMMON = (
@@ -40,14 +42,6 @@ COMMON = (
 )
 QUERY_MAX = 60
 _WORD_START = re.compile(r"[^\W_]+")  # the words of a zone's text, to match by their starts
-
-
-@cache
-def zone_info(name: str) -> ZoneInfo:
-    """The zone's rules, read once. ``ZoneInfo`` holds on to only its last few zones (the
-    rest it keeps weakly), so without this each of the settings page's 400 labels read and
-    parsed its zone's file again on every render."""
-    return ZoneInfo(name)
 
 
 @dataclass(frozen=True)
@@ -79,6 +73,14 @@ class ZoneGroup:
 def _tab(name: str) -> list[list[str]]:
     text = files("tzdata").joinpath("zoneinfo", name).read_text(encoding="utf-8")
     return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+
+
+@cache
+def timezone_names() -> frozenset[str]:
+    """Every zone the tz database names, old aliases included (what a saved zone may be).
+    ``zoneinfo.available_timezones()`` walks its folders again on each call, and the
+    database does not change while the app runs."""
+    return frozenset(zoneinfo.available_timezones())
 
 
 @cache
