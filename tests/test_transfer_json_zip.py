@@ -717,6 +717,16 @@ def test_encrypted_and_unknown_members_are_refused():
     )
 
 
+def test_a_zip_of_a_later_zip_version_is_refused_with_its_version():
+    data = a_zip({"2026-03-14.md": day("## A · 5 min\n")})
+    header = data.index(b"PK\x01\x02")  # the central directory's entry for the file
+    needs = header + 6  # "version needed to extract", two bytes: 7.4 is 74
+    later = data[:needs] + (74).to_bytes(2, "little") + data[needs + 2 :]
+    assert refused(read_zip, later) == (
+        "This zip file needs what this import cannot read: zip file version 7.4."
+    )
+
+
 def test_a_damaged_member_is_refused():
     data = a_zip({"2026-03-14.md": day("## A · 5 min\n")}, zipfile.ZIP_STORED)
     damaged = data.replace(b"## A", b"## B", 1)  # the CRC no longer matches

@@ -109,6 +109,8 @@ def read_zip(data: bytes) -> JournalData:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
         raise FormatError("This is not a zip file, or it is damaged.") from None
+    except NotImplementedError as error:  # a member that needs a later zip version to unpack
+        raise FormatError(f"This zip file needs what this import cannot read: {error}.") from None
     entries: list[EntryRecord] = []
     with archive:
         days = _day_files(archive)
