@@ -73,12 +73,16 @@ def _save(form: type[Form], save: Callable, pages: tuple[str, str], shown: Calla
     return None
 
 
-def _changed(template: str, anchor: str = "", **context):
+def _changed(template: str, anchor: str = "", *, build: Callable[[], dict] = dict, **context):
     """After a change: htmx gets the updated region, a plain form goes back to the roadmap
-    (at ``anchor``, the row that changed, so the page does not open at its top)."""
+    (at ``anchor``, the row that changed, so the page does not open at its top).
+
+    ``build`` makes the rest of the region's context: called only when the region is
+    rendered, so a plain form's redirect reads no more than it must."""
     back = local_path(request.form.get("next")) or url_for("roadmap.index")
 
     def region():
+        context.update(build())
         context.setdefault("on_roadmap", _on_roadmap_page())
         response = current_app.make_response(render_template(template, **context))
         return trigger(response, ROADMAP_CHANGED)
@@ -101,7 +105,7 @@ def add_stage():
         lambda errors: _roadmap_context(new_stage_errors=errors, new_stage_values=request.form),
     ):
         return refused
-    return _changed("roadmap/_roadmap.html", **_roadmap_context())
+    return _changed("roadmap/_roadmap.html", build=_roadmap_context)
 
 
 @bp.get("/stages/<int:stage_id>")
@@ -139,8 +143,11 @@ def update_stage(stage_id: int):
         lambda errors: {"stage": stage, "values": request.form, "errors": errors},
     ):
         return refused
-    ends = services.stage_ends(current_user, stage)
-    return _changed("roadmap/_stage_head.html", stage=stage, stage_ends=ends)
+    return _changed(
+        "roadmap/_stage_head.html",
+        stage=stage,
+        build=lambda: {"stage_ends": services.stage_ends(current_user, stage)},
+    )
 
 
 @bp.post("/stages/<int:stage_id>/move")
@@ -151,21 +158,24 @@ def move_stage(stage_id: int):
         services.move_stage(current_user, stage, direction)
     except ValidationError:
         abort(400)
-    context = _roadmap_context(moved_stage=stage.id, direction=direction)
-    return _changed("roadmap/_roadmap.html", f"stage-{stage.id}", **context)
+    return _changed(
+        "roadmap/_roadmap.html",
+        f"stage-{stage.id}",
+        build=partial(_roadmap_context, moved_stage=stage.id, direction=direction),
+    )
 
 
 @bp.post("/stages/<int:stage_id>/archive")
 def archive_stage(stage_id: int):
     """Archive a stage: it leaves the forms, its entries and history stay."""
     services.set_stage_archived(_stage_or_404(stage_id), True)
-    return _changed("roadmap/_roadmap.html", **_roadmap_context())
+    return _changed("roadmap/_roadmap.html", build=_roadmap_context)
 
 
 @bp.post("/stages/<int:stage_id>/restore")
 def restore_stage(stage_id: int):
     services.set_stage_archived(_stage_or_404(stage_id), False)
-    return _changed("roadmap/_roadmap.html", **_roadmap_context())
+    return _changed("roadmap/_roadmap.html", build=_roadmap_context)
 
 
 @bp.post("/stages/<int:stage_id>/topics")
