@@ -11,6 +11,11 @@ response is checked (archiving is a plain form post: what it shows is checked on
 pages). The big list of naughty strings (500-odd) takes a quicker route: created everywhere
 and edited into notes with plain form posts, refused entry and stage forms as fragments,
 and the pages of every 25th item besides the lists that show them all.
+
+On PostgreSQL both corpora are saved and edited with plain form posts and read back on the
+pages that list them all: what the database does with the strings (refuse one, cut or
+change it) shows there. Refused forms write nothing, and a page escapes what it is given
+the same way whichever database gave it, so those comparisons run on SQLite alone.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from journal.extensions import db
 from journal.roadmap.models import Stage, Topic
 from journal.validation import clean_text
 
+from .databases import TEST_DATABASE_URL
 from .support import HX, PASSWORD, AuthActions, text
 from .xss_corpus import (
     LINK_ATTACKS,
@@ -274,12 +280,18 @@ class Corpus:
             return set(db.session.scalars(select(EntryTag.name)))
 
 
+# Whether this run compares the pages' markup (see the module's docstring).
+ESCAPING_CHECKED = not TEST_DATABASE_URL
+
+
 def run_corpus(app, strings, *, chunk: int, thorough: bool, every_page: int = 1):
     """Send ``strings`` through, ``chunk`` at a time, each chunk by a user of its own
     (so that no page grows past what a real journal holds)."""
     for start in range(0, len(strings), chunk):
         part = strings[start : start + chunk]
-        corpus = Corpus(app, part, username=f"xss{start:05d}", thorough=thorough)
+        corpus = Corpus(
+            app, part, username=f"xss{start:05d}", thorough=thorough and ESCAPING_CHECKED
+        )
         check_corpus(corpus, every_page)
         yield corpus
 
@@ -287,8 +299,11 @@ def run_corpus(app, strings, *, chunk: int, thorough: bool, every_page: int = 1)
 def check_corpus(corpus: Corpus, every_page: int) -> None:
     corpus.create_everything()
     corpus.edit_everything()
-    corpus.reject_everything()
-    urls = corpus.urls(every=every_page)
+    if ESCAPING_CHECKED:
+        corpus.reject_everything()
+        urls = corpus.urls(every=every_page)
+    else:
+        urls = ["/roadmap", "/journal"]
     attacked = corpus.fetch(urls)
     names = corpus.stored_names()
     assert len(names) >= 2 * len(corpus.strings)
@@ -304,6 +319,8 @@ def check_corpus(corpus: Corpus, every_page: int) -> None:
             assert case in journal
     for page in attacked.values():
         assert SECRET not in page
+    if not ESCAPING_CHECKED:
+        return
 
     corpus.make_harmless()
     harmless = corpus.fetch(urls)
