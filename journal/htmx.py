@@ -30,10 +30,16 @@ def render(page: str, fragment: str, /, **context) -> str:
     return render_template(fragment if is_partial() else page, **context)
 
 
-def page_or_fragment(page: str, fragment: str, /, **context) -> str:
+def page_or_fragment(
+    page: str, fragment: str, /, *, page_context: Callable[[], dict] = dict, **context
+) -> str:
     """Render ``fragment`` for any htmx request and ``page`` otherwise: the answer to a
-    form post (a form sent again with its errors, say), which htmx swaps in place."""
-    return render_template(fragment if is_htmx() else page, **context)
+    form post (a form sent again with its errors, say), which htmx swaps in place.
+    ``page_context`` makes what only the page shows around the fragment (built for it
+    alone; ``context`` wins where both name a value)."""
+    if is_htmx():
+        return render_template(fragment, **context)
+    return render_template(page, **{**page_context(), **context})
 
 
 def redirect_or_fragment(

@@ -123,6 +123,30 @@ def test_add_stage_errors_rerender_the_form(app, client, auth):
     assert len(stages(app)) == 7
 
 
+def test_add_stage_errors_without_htmx_show_the_whole_roadmap(app, client, auth):
+    """A plain form refused: the roadmap page again, its stages and the form as typed."""
+    auth.login()
+    response = client.post("/roadmap/stages", data={"name": "Data engineering", "weeks": "0"})
+    assert response.status_code == 422
+    page = text(response)
+    assert "<title>Roadmap" in page
+    assert "whole number from 1 to 520" in page
+    assert 'value="Data engineering"' in page
+    # The default roadmap's stages (the design's roadmap), none added.
+    default = [
+        "Python fundamentals",
+        "Databases and SQL",
+        "Web frameworks",
+        "APIs, authentication and security",
+        "DevOps and deployment",
+        "Beyond the basics",
+        "Projects and portfolio",
+    ]
+    assert [name for _, name, _, _ in stages(app)] == default
+    for name in default:
+        assert name in page
+
+
 def test_reorder_stages(app, client, auth):
     auth.login()
     first, second = stages(app)[:2]

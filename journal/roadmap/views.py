@@ -62,14 +62,22 @@ def _topic_or_404(topic_id: int):
     return found_or_404(services.get_topic(current_user, topic_id))
 
 
-def _save(form: type[Form], save: Callable, pages: tuple[str, str], shown: Callable[[dict], dict]):
+def _save(
+    form: type[Form],
+    save: Callable,
+    pages: tuple[str, str],
+    shown: Callable[[dict], dict],
+    page_context: Callable[[], dict] = dict,
+):
     """Read ``form`` from the request and ``save`` what it holds. When that cannot be done,
     the answer: ``pages`` (the page, or for htmx its fragment) again with the context
-    ``shown`` gives for the errors, the form as it was sent (a 422); else None."""
+    ``shown`` gives for the errors, the form as it was sent (a 422; the page adds
+    ``page_context``); else None."""
     try:
         save(form.read(request.form))
     except NOT_SAVED as error:
-        return not_saved(page_or_fragment(*pages, **shown(error.errors)), error)
+        answer = page_or_fragment(*pages, page_context=page_context, **shown(error.errors))
+        return not_saved(answer, error)
     return None
 
 
@@ -102,7 +110,8 @@ def add_stage():
         StageForm,
         partial(services.create_stage, current_user),
         ("roadmap/index.html", "roadmap/_stage_new.html"),
-        lambda errors: _roadmap_context(new_stage_errors=errors, new_stage_values=request.form),
+        lambda errors: {"new_stage_errors": errors, "new_stage_values": request.form},
+        page_context=_roadmap_context,
     ):
         return refused
     return _changed("roadmap/_roadmap.html", build=_roadmap_context)
