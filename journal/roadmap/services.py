@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import selectinload
 
 from ..db import utcnow, write_transaction
@@ -35,9 +35,13 @@ class StageInput:
 
 
 def copy_default_roadmap(user: User) -> None:
-    """Give ``user`` their own copy of the default roadmap (inside the caller's transaction)."""
-    for position, default in enumerate(DEFAULT_ROADMAP, start=1):
-        stage = Stage(
+    """Give ``user`` their own copy of the default roadmap (inside the caller's transaction).
+
+    The stages are added as objects (their ids are needed); the topics, some sixty, in one
+    bulk insert: added one by one, the unit of work sent a statement per topic.
+    """
+    stages = [
+        Stage(
             user_id=user.id,
             position=position,
             name=default["name"],
@@ -45,11 +49,16 @@ def copy_default_roadmap(user: User) -> None:
             suggested_weeks=default["weeks"],
             description=default["description"],
         )
-        stage.topics = [
-            Topic(user_id=user.id, position=index, name=name)
-            for index, name in enumerate(default["topics"], start=1)
-        ]
-        db.session.add(stage)
+        for position, default in enumerate(DEFAULT_ROADMAP, start=1)
+    ]
+    db.session.add_all(stages)
+    db.session.flush()
+    topics = [
+        {"user_id": user.id, "stage_id": stage.id, "position": index, "name": name}
+        for stage, default in zip(stages, DEFAULT_ROADMAP, strict=True)
+        for index, name in enumerate(default["topics"], start=1)
+    ]
+    db.session.execute(insert(Topic), topics)
 
 
 def stages_of(user: User, *, archived: bool | None = False) -> list[Stage]:
