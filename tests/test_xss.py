@@ -12,10 +12,11 @@ pages). The big list of naughty strings (500-odd) takes a quicker route: created
 and edited into notes with plain form posts, refused entry and stage forms as fragments,
 and the pages of every 25th item besides the lists that show them all.
 
-On PostgreSQL both corpora are saved and edited with plain form posts and read back on the
-pages that list them all: what the database does with the strings (refuse one, cut or
-change it) shows there. Refused forms write nothing, and a page escapes what it is given
-the same way whichever database gave it, so those comparisons run on SQLite alone.
+On PostgreSQL both corpora take the quicker route's saves (created everywhere, edited into
+notes, with plain form posts) and are read back on the pages that list them all: what the
+database does with the strings (refuse one, cut or change it) shows there. Refused forms
+write nothing, and a page escapes what it is given the same way whichever database gave
+it, so those comparisons run on SQLite alone.
 """
 
 from __future__ import annotations
