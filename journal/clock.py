@@ -24,7 +24,7 @@ def user_zone(user: User) -> ZoneInfo:
     try:
         return zone_info(user.timezone or "UTC")
     except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")
+        return zone_info("UTC")
 
 
 def user_now(user: User) -> datetime:

@@ -37,8 +37,8 @@ class StageInput:
 def copy_default_roadmap(user: User) -> None:
     """Give ``user`` their own copy of the default roadmap (inside the caller's transaction).
 
-    The stages are added as objects (their ids are needed); the topics, some sixty, in one
-    bulk insert: added one by one, the unit of work sent a statement per topic.
+    The stages are added as objects (their ids are needed), the topics in one bulk insert:
+    added as objects, the unit of work sent a statement per topic.
     """
     stages = [
         Stage(
