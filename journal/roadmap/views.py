@@ -81,16 +81,18 @@ def _save(
     return None
 
 
-def _changed(template: str, anchor: str = "", *, build: Callable[[], dict] = dict, **context):
+def _changed(
+    template: str, anchor: str = "", *, region_context: Callable[[], dict] = dict, **context
+):
     """After a change: htmx gets the updated region, a plain form goes back to the roadmap
     (at ``anchor``, the row that changed, so the page does not open at its top).
 
-    ``build`` makes the rest of the region's context: called only when the region is
-    rendered, so a plain form's redirect reads no more than it must."""
+    ``region_context`` makes the rest of the region's context: called only when the region
+    is rendered, so a plain form's redirect reads no more than it must."""
     back = local_path(request.form.get("next")) or url_for("roadmap.index")
 
     def region():
-        context.update(build())
+        context.update(region_context())
         context.setdefault("on_roadmap", _on_roadmap_page())
         response = current_app.make_response(render_template(template, **context))
         return trigger(response, ROADMAP_CHANGED)
@@ -114,7 +116,7 @@ def add_stage():
         page_context=_roadmap_context,
     ):
         return refused
-    return _changed("roadmap/_roadmap.html", build=_roadmap_context)
+    return _changed("roadmap/_roadmap.html", region_context=_roadmap_context)
 
 
 @bp.get("/stages/<int:stage_id>")
@@ -155,7 +157,7 @@ def update_stage(stage_id: int):
     return _changed(
         "roadmap/_stage_head.html",
         stage=stage,
-        build=lambda: {"stage_ends": services.stage_ends(current_user, stage)},
+        region_context=lambda: {"stage_ends": services.stage_ends(current_user, stage)},
     )
 
 
@@ -170,7 +172,7 @@ def move_stage(stage_id: int):
     return _changed(
         "roadmap/_roadmap.html",
         f"stage-{stage.id}",
-        build=partial(_roadmap_context, moved_stage=stage.id, direction=direction),
+        region_context=partial(_roadmap_context, moved_stage=stage.id, direction=direction),
     )
 
 
@@ -178,13 +180,13 @@ def move_stage(stage_id: int):
 def archive_stage(stage_id: int):
     """Archive a stage: it leaves the forms, its entries and history stay."""
     services.set_stage_archived(_stage_or_404(stage_id), True)
-    return _changed("roadmap/_roadmap.html", build=_roadmap_context)
+    return _changed("roadmap/_roadmap.html", region_context=_roadmap_context)
 
 
 @bp.post("/stages/<int:stage_id>/restore")
 def restore_stage(stage_id: int):
     services.set_stage_archived(_stage_or_404(stage_id), False)
-    return _changed("roadmap/_roadmap.html", build=_roadmap_context)
+    return _changed("roadmap/_roadmap.html", region_context=_roadmap_context)
 
 
 @bp.post("/stages/<int:stage_id>/topics")
