@@ -90,9 +90,11 @@ def empty_database(databases, tmp_path):
 
 @pytest.fixture(scope="session")
 def template_cache(tmp_path_factory):
-    """Jinja's own cache of compiled templates, shared by every app of a test process: each
-    app has a Jinja environment of its own, and compiling the templates again for each test
-    took about a quarter of a test's time. The cache knows a template by its name and source
+    """Jinja's own cache of compiled templates, shared by every app of a test process
+    (``make_app``'s and the browser tests' live servers): each app has a Jinja environment
+    of its own, and compiling the templates again for each test took about a quarter of a
+    test's time. The cache writes each file whole before moving it in place, so the live
+    servers' threads can share it too. The cache knows a template by its name and source
     alone, so it holds only while every app builds its Jinja environment the same way
     (journal/templating.py): a test that changed autoescaping or an extension would be
     handed templates compiled without the change."""

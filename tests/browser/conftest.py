@@ -45,7 +45,7 @@ def browser():
 
 
 @pytest.fixture
-def live_server(databases, tmp_path, request):
+def live_server(databases, tmp_path, request, template_cache):
     """The journal served on loopback; ``@pytest.mark.live_config(KEY=value)`` configures it."""
     url = databases.fresh(tmp_path)
     marker = request.node.get_closest_marker("live_config")
@@ -55,6 +55,7 @@ def live_server(databases, tmp_path, request):
         tmp_path, SQLALCHEMY_DATABASE_URI=url, WTF_CSRF_ENABLED=True, TESTING=False
     )
     app = create_app({**config, **overrides})
+    app.jinja_env.bytecode_cache = template_cache
     server = LiveServer(app)
     yield server
     server.stop()
